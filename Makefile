@@ -1,0 +1,33 @@
+# The project's verbs. `make run` and `make test` set everything up themselves on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint check bench browser clean
+
+# Re-install whenever pyproject.toml changes (new dependency) or the venv is missing.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(STAMP)
+	@echo "Demo mode on http://127.0.0.1:$(PORT): unsigned requests from this machine are accepted."
+	@echo "Try:  curl -d Body='i ran away' -d From=+15550100 http://127.0.0.1:$(PORT)/sms"
+	DEMO_MODE=1 $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 'app:create_app()'
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: $(STAMP)
+	$(BIN)/referral-bot check
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

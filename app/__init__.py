@@ -1,0 +1,68 @@
+"""The helpline referral bot: SMS and voice webhooks over one referral directory."""
+
+import logging
+import os
+
+from flask import Flask, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .directory import DEFAULT_PATH
+from .fallback import sms_fallback, voice_fallback
+from .store import DirectoryStore
+
+# Twilio posts a few dozen short fields; a text body is at most 1,600 characters.
+MAX_REQUEST_BYTES = 64 * 1024
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app: read the environment, load the directory, register the webhooks."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        DEMO_MODE=_flag("DEMO_MODE"),
+        TWILIO_AUTH_TOKEN=os.environ.get("TWILIO_AUTH_TOKEN") or None,
+        REFERRALS_PATH=os.environ.get("REFERRALS_PATH") or str(DEFAULT_PATH),
+        RELOAD_SECONDS=float(os.environ.get("RELOAD_SECONDS", "2")),
+        STAFF_PASSWORD=os.environ.get("STAFF_PASSWORD") or None,
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+    )
+    if test_config:
+        app.config.update(test_config)
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
+    if not app.config["DEMO_MODE"] and not app.config["TWILIO_AUTH_TOKEN"]:
+        raise RuntimeError(
+            "TWILIO_AUTH_TOKEN is not set: set it to the Twilio account's Auth Token "
+            "(or DEMO_MODE=1 for a local demo that accepts unsigned requests)"
+        )
+    if app.config["DEMO_MODE"]:
+        app.logger.warning(
+            "DEMO MODE: unsigned requests from this machine are accepted; never in production"
+        )
+
+    # Raises DirectoryError (file:line: ...) on a broken file, so a server never boots on one.
+    app.extensions["referrals"] = DirectoryStore(
+        app.config["REFERRALS_PATH"], check_every=app.config["RELOAD_SECONDS"]
+    )
+    # Behind Heroku/Render/Fly's router: trust one hop for the scheme and client address.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
+
+    from . import sms
+
+    app.register_blueprint(sms.bp)
+
+    @app.errorhandler(Exception)
+    def never_a_5xx(error):
+        if isinstance(error, HTTPException):
+            return error
+        app.logger.error("handler failed with %s; sent the fallback", type(error).__name__)
+        return voice_fallback() if request.path.startswith("/voice") else sms_fallback()
+
+    return app

@@ -1,0 +1,66 @@
+"""`referral-bot`: check the referral file and preview replies, for the staff who edit it."""
+
+import os
+
+import click
+
+from .directory import DEFAULT_PATH
+from .matching import build_index
+from .replies import answer_text
+from .validation import DirectoryError, load_file
+
+
+def _path(path: str | None) -> str:
+    return path or os.environ.get("REFERRALS_PATH") or str(DEFAULT_PATH)
+
+
+def _load(path: str):
+    try:
+        return load_file(path)
+    except DirectoryError as error:
+        raise click.ClickException(
+            f"{error.report()}\n{len(error.problems)} problem(s): nothing was changed in service"
+        ) from None
+
+
+@click.group()
+def main() -> None:
+    """Check and preview the helpline's referral directory."""
+
+
+@main.command()
+@click.argument("path", required=False)
+def check(path: str | None) -> None:
+    """Check PATH (default: REFERRALS_PATH or data/referrals.yaml) and summarise it."""
+    path = _path(path)
+    directory = _load(path)
+    keywords = sum(len(words) for t in directory.topics for words in t.keywords.values())
+    click.echo(
+        f"{path}: OK: {len(directory.resources)} resources, {len(directory.topics)} topics, "
+        f"{keywords} keywords"
+    )
+
+
+@main.command()
+@click.argument("text")
+@click.option("--voice", is_flag=True, help="Show what a caller would hear instead.")
+@click.option("--path", help="The referral file (default: REFERRALS_PATH or data/referrals.yaml).")
+def ask(text: str, voice: bool, path: str | None) -> None:
+    """Print exactly what the bot would send in reply to TEXT."""
+    directory = _load(_path(path))
+    index = build_index(directory)
+    if voice:
+        from .speech import transcript
+
+        click.echo(transcript(directory, index, text))
+        return
+    reply = answer_text(directory, index, text)
+    if reply is None:
+        click.echo("(no reply: an opt-out; Twilio sends its own confirmation)")
+        return
+    click.echo(reply.body)
+    click.echo(
+        f"-- {reply.segments.count} segment(s), {reply.segments.encoding}, "
+        f"language {reply.language}, topics: {', '.join(reply.topics) or 'none'}"
+        + (f"; left out: {', '.join(reply.left_out)}" if reply.left_out else "")
+    )

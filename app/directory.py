@@ -1,0 +1,124 @@
+"""The referral directory: resources, topics and the order every reply leads with."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+LANGUAGES = ("en", "es")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PATH = PROJECT_ROOT / "data" / "referrals.yaml"
+SCHEMA_PATH = PROJECT_ROOT / "data" / "referrals.schema.json"
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A text in English and Spanish."""
+
+    en: str
+    es: str
+
+    def __call__(self, language: str) -> str:
+        return self.es if language == "es" else self.en
+
+    @classmethod
+    def from_data(cls, data: dict | None) -> "Localized | None":
+        if data is None:
+            return None
+        return cls(en=data["en"], es=data.get("es", data["en"]))
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A hotline: how to reach it and where its numbers came from."""
+
+    id: str
+    name: Localized
+    short: Localized
+    source: str
+    verified: str
+    call: str | None = None
+    text_number: str | None = None
+    text_keyword: str | None = None
+    tty: str | None = None
+    also_call: str | None = None
+    also_call_when: Localized | None = None
+    web: str | None = None
+    hours: str | None = None
+    languages: tuple[str, ...] = ()
+
+    @classmethod
+    def from_data(cls, data: dict) -> "Resource":
+        name = Localized.from_data(data["name"])
+        text = data.get("text") or {}
+        also = data.get("also_call") or {}
+        return cls(
+            id=data["id"],
+            name=name,
+            short=Localized.from_data(data.get("short")) or name,
+            source=data["source"],
+            verified=str(data["verified"]),
+            call=data.get("call"),
+            text_number=text.get("number"),
+            text_keyword=text.get("keyword"),
+            tty=data.get("tty"),
+            also_call=also.get("number"),
+            also_call_when=Localized.from_data(also.get("when")),
+            web=data.get("web"),
+            hours=data.get("hours"),
+            languages=tuple(data.get("languages", ())),
+        )
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What a texter may be asking about, the words that say so, and its resources in order."""
+
+    id: str
+    label: Localized
+    word: Localized
+    keywords: dict[str, tuple[str, ...]]
+    resources: tuple[str, ...]
+    ivr_digit: int | None = None
+
+    @classmethod
+    def from_data(cls, data: dict) -> "Topic":
+        keywords = data.get("keywords", {})
+        return cls(
+            id=data["id"],
+            label=Localized.from_data(data["label"]),
+            word=Localized.from_data(data["word"]),
+            keywords={lang: tuple(keywords.get(lang, ())) for lang in LANGUAGES},
+            resources=tuple(data["resources"]),
+            ivr_digit=data.get("ivr_digit"),
+        )
+
+
+@dataclass(frozen=True)
+class Directory:
+    """The whole directory as staff wrote it, already checked."""
+
+    service_name: Localized
+    always_first: tuple[str, ...]
+    resources: dict[str, Resource]
+    topics: tuple[Topic, ...]
+
+    @property
+    def help_line(self) -> Resource:
+        """Return the resource every reply leads with."""
+        return self.resources[self.always_first[0]]
+
+    def topic(self, topic_id: str) -> Topic:
+        """Return the topic with this id."""
+        return next(topic for topic in self.topics if topic.id == topic_id)
+
+    def topic_for_digit(self, digit: str) -> Topic | None:
+        """Return the topic a phone key selects, if any."""
+        return next((t for t in self.topics if str(t.ivr_digit) == digit), None)
+
+    @classmethod
+    def from_data(cls, data: dict) -> "Directory":
+        return cls(
+            service_name=Localized.from_data(data["service"]["name"]),
+            always_first=tuple(data["always_first"]),
+            resources={r["id"]: Resource.from_data(r) for r in data["resources"]},
+            topics=tuple(Topic.from_data(t) for t in data["topics"]),
+        )

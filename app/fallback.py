@@ -1,0 +1,41 @@
+"""What Twilio gets when anything inside a handler fails: the Help Line, never a 5xx."""
+
+from flask import Response, current_app
+from twilio.twiml.messaging_response import MessagingResponse
+from twilio.twiml.voice_response import VoiceResponse
+
+# Used only if even the directory in memory cannot be read; it is the brochure's Help Line.
+LAST_RESORT_HELP_LINE = "800-854-7771"
+
+
+def help_line_number() -> str:
+    """Return the Help Line's number from the directory in service, or the last resort."""
+    try:
+        return current_app.extensions["referrals"].current().directory.help_line.call
+    except Exception:  # noqa: BLE001 - this path must not fail
+        return LAST_RESORT_HELP_LINE
+
+
+def twiml(response) -> Response:
+    """Return a TwiML document as a Flask response."""
+    return Response(str(response), mimetype="text/xml")
+
+
+def sms_fallback() -> Response:
+    """Return a text that still gives the Help Line."""
+    reply = MessagingResponse()
+    reply.message(f"Call the 24/7 Help Line: {help_line_number()}. In danger now? Call 911.")
+    return twiml(reply)
+
+
+def voice_fallback() -> Response:
+    """Return a call that says the Help Line and connects to it."""
+    number = help_line_number()
+    call = VoiceResponse()
+    call.say(
+        "Sorry, something went wrong. Connecting you to the 24/7 Help Line, "
+        + " ".join(number.replace("-", ""))
+        + "."
+    )
+    call.dial(number)
+    return twiml(call)

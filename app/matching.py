@@ -1,0 +1,202 @@
+"""Match what a texter or caller said against the topics' keywords (pure: no Flask, no I/O)."""
+
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib.resources import files
+from itertools import combinations
+
+import snowballstemmer
+from rapidfuzz.distance import OSA
+
+from .directory import LANGUAGES, Directory
+
+MAX_GAP = 1  # words allowed between a phrase's words: "ran far away" still says "ran away"
+MAX_WORD = 24  # longer "words" are noise, not typos of a keyword: skip the typo search
+MIN_STEM = 4  # shorter stems are too loose ("comida" -> "com" would match "como")
+APOSTROPHES = "'’‘`´"
+
+# Words that only one of the two languages uses often; they decide the reply's language.
+SPANISH_WORDS = frozenset(
+    "yo estoy estaba soy tengo necesito ayuda ayudame quiero puedo mi mis que por para con de del "
+    "la las los el una y pero porque donde esta esto es hola gracias ella ellos mama papa novio "
+    "hija hijo nadie tambien muy ya ahora casa se como cuando alguien tiene hay favor nada mas "
+    "tu su sus al lo le les nos unos busco pueden ayudar hay fui voy encanta toca muero risa bien "
+    "numero equivocado mucho desde ayer estas eres quien dormir anos".split()
+)
+ENGLISH_WORDS = frozenset(
+    "i im ive id my the to and is an need help want you it of in he she him her what dont "
+    "cant am are was have with for this that from home please someone somebody they them we our "
+    "not be at on just so get got idk u ur".split()
+)
+
+
+@dataclass(frozen=True)
+class Match:
+    """The topics a text is about, in directory order, and the language to answer in."""
+
+    topics: tuple[str, ...]
+    language: str
+
+
+@cache
+def _stemmer(language: str):
+    return snowballstemmer.stemmer({"en": "english", "es": "spanish"}[language])
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Return everyday words that are never treated as typos (see scripts/make_common_words.py)."""
+    text = files(__package__).joinpath("common_words.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def normalize(text: str) -> str:
+    """Return `text` folded for matching: lower case, no accents, no punctuation, one space."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    text = text.replace("$", " money ").replace("@", "a")  # "$$", "r@ped"
+    letters = []
+    for char in text:
+        if char in APOSTROPHES:
+            continue  # "don't" and "dont" are the same word
+        if char.isalnum():
+            # "sooo" and "helppp": three or more of a letter are one letter
+            if len(letters) >= 2 and letters[-1] == letters[-2] == char and char.isalpha():
+                continue
+            letters.append(char)
+        else:
+            letters.append(" ")
+    return " ".join("".join(letters).split())
+
+
+@lru_cache(maxsize=8192)  # bounded: texters' words are unbounded
+def term_key(token: str, language: str) -> str:
+    """Return the key a word matches by: its stem in `language`, or the word itself if short."""
+    stem = _stemmer(language).stemWord(token)
+    return f"{language}:{stem if len(stem) >= MIN_STEM else token}"
+
+
+def phrase_key(phrase: str, language: str) -> tuple[str, ...]:
+    """Return the keys of a keyword's words, in order."""
+    return tuple(term_key(token, language) for token in normalize(phrase).split())
+
+
+def max_typos(length: int) -> int:
+    """Return how many typos a word of this length may carry and still be recognised."""
+    if length <= 3:
+        return 0
+    return 1 if length <= 7 else 2
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    keys: tuple[str, ...]
+    topic: str
+    language: str
+
+
+class Index:
+    """Every topic's keywords, ready to match a text in time that does not grow with topics."""
+
+    def __init__(self, directory: Directory):
+        self.order = {topic.id: n for n, topic in enumerate(directory.topics)}
+        self.words: dict[str, tuple[str, str]] = {}
+        self.by_first_key: dict[str, list[_Phrase]] = defaultdict(list)
+        self.forms: dict[str, set[str]] = defaultdict(set)  # spelling -> keys it stands for
+        for topic in directory.topics:
+            for language in LANGUAGES:
+                self.words.setdefault(normalize(topic.word(language)), (topic.id, language))
+                for keyword in topic.keywords[language]:
+                    keys = phrase_key(keyword, language)
+                    if not keys:
+                        continue
+                    self.by_first_key[keys[0]].append(_Phrase(keys, topic.id, language))
+                    for token, key in zip(normalize(keyword).split(), keys, strict=True):
+                        self.forms[token].add(key)
+                        self.forms[key.split(":", 1)[1]].add(key)
+        self.known_keys = {key for keys in self.forms.values() for key in keys}
+        self.deletions: dict[str, set[str]] = defaultdict(set)
+        for form in self.forms:
+            for variant in _deletions(form, max_typos(len(form))):
+                self.deletions[variant].add(form)
+
+    def keys_for(self, token: str) -> set[str]:
+        """Return the keys a texter's word may stand for, typos corrected."""
+        keys = {term_key(token, language) for language in LANGUAGES}
+        found = keys & self.known_keys
+        if found or not 3 < len(token) <= MAX_WORD or token.isdigit() or token in common_words():
+            return found
+        return self._typo_keys(token)
+
+    def _typo_keys(self, token: str) -> set[str]:
+        candidates = set()
+        for variant in _deletions(token, 2):
+            candidates |= self.deletions.get(variant, set())
+        best, keys = None, set()
+        for form in candidates:
+            allowed = min(max_typos(len(form)), max_typos(len(token)))
+            distance = OSA.distance(token, form, score_cutoff=allowed)
+            if distance > allowed:
+                continue
+            if best is None or distance < best:
+                best, keys = distance, set(self.forms[form])
+            elif distance == best:
+                keys |= self.forms[form]
+        return keys
+
+    def match(self, text: str) -> Match:
+        """Return the topics `text` is about and the language to answer in."""
+        normal = normalize(text)
+        tokens = normal.split()
+        votes = {"en": 0, "es": 0}
+        for token in tokens:
+            votes["es"] += token in SPANISH_WORDS
+            votes["en"] += token in ENGLISH_WORDS
+        if any(c in text for c in "ñÑ¿¡áíóúÁÍÓÚ"):
+            votes["es"] += 1
+
+        word = self.words.get(normal)
+        if word:
+            topic, language = word
+            if votes["es"] > votes["en"]:
+                language = "es"
+            return Match((topic,), language)
+
+        found: dict[str, int] = {}
+        keys = [self.keys_for(token) for token in tokens]
+        for start, first in enumerate(keys):
+            for key in first:
+                for phrase in self.by_first_key.get(key, ()):
+                    if _follows(phrase.keys[1:], keys, start + 1):
+                        found[phrase.topic] = found.get(phrase.topic, 0) + 1
+                        votes[phrase.language] += 1
+        language = "es" if votes["es"] > votes["en"] else "en"
+        return Match(tuple(sorted(found, key=self.order.__getitem__)), language)
+
+
+def _follows(rest: tuple[str, ...], keys: list[set[str]], position: int) -> bool:
+    """Tell whether `rest` follows in order from `position`, with at most MAX_GAP words between."""
+    for key in rest:
+        for offset in range(MAX_GAP + 1):
+            if position + offset < len(keys) and key in keys[position + offset]:
+                position += offset + 1
+                break
+        else:
+            return False
+    return True
+
+
+def _deletions(word: str, count: int) -> set[str]:
+    """Return `word` with up to `count` letters deleted (a symmetric-delete typo index)."""
+    variants = {word}
+    for n in range(1, min(count, len(word) - 1) + 1):
+        for positions in combinations(range(len(word)), n):
+            variants.add("".join(c for i, c in enumerate(word) if i not in positions))
+    return variants
+
+
+def build_index(directory: Directory) -> Index:
+    """Return the match index of `directory` (built once per load, never per request)."""
+    return Index(directory)

@@ -1,0 +1,36 @@
+"""The Twilio Messaging webhook: a text in, the right numbers out."""
+
+import logging
+import time
+
+from flask import Blueprint, current_app, request
+from twilio.twiml.messaging_response import MessagingResponse
+
+from .fallback import twiml
+from .replies import answer_text
+from .signatures import twilio_signed
+
+bp = Blueprint("sms", __name__)
+log = logging.getLogger(__name__)
+
+
+@bp.post("/sms")
+@twilio_signed
+def reply():
+    """Answer a text with TwiML; log topics and timing, never the number or the words."""
+    started = time.perf_counter()
+    snapshot = current_app.extensions["referrals"].current()
+    response = MessagingResponse()
+    answer = None
+    if "OptOutType" not in request.form:
+        answer = answer_text(snapshot.directory, snapshot.index, request.form.get("Body", ""))
+    if answer is not None:
+        response.message(answer.body)
+    log.info(
+        "sms topics=%s language=%s segments=%s ms=%.1f",
+        ",".join(answer.topics) if answer else "opt-out",
+        answer.language if answer else "-",
+        answer.segments.count if answer else 0,
+        (time.perf_counter() - started) * 1000,
+    )
+    return twiml(response)

@@ -1,0 +1,93 @@
+"""Keep the directory in service and pick up staff edits to its file without a restart."""
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .directory import Directory
+from .matching import Index, build_index
+from .validation import DirectoryError, Problem, load_file
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One loaded directory and its match index: a request uses one snapshot from start to end."""
+
+    directory: Directory
+    index: Index
+    stamp: tuple[int, int, int]
+    loaded_at: float
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    info = path.stat()
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+def _load(path: Path) -> Snapshot:
+    stamp = _stamp(path)
+    directory = load_file(path)
+    return Snapshot(directory, build_index(directory), stamp, time.time())
+
+
+class DirectoryStore:
+    """The directory being served, re-read when its file changes (checked at most every interval).
+
+    A file that is broken, invalid or gone never stops service: the last good directory stays,
+    and `problem` says what is wrong until the file is fixed.
+    """
+
+    def __init__(self, path: str | Path, check_every: float = 2.0):
+        self.path = Path(path)
+        self.check_every = check_every
+        self.problem: DirectoryError | None = None
+        self._snapshot = _load(self.path)  # at start-up a broken file raises: refuse to boot
+        self._failed_stamp: tuple[int, int, int] | None = None
+        self._checked = time.monotonic()
+        self._lock = threading.Lock()
+
+    def current(self) -> Snapshot:
+        """Return the snapshot to serve, first re-reading the file if it changed."""
+        if time.monotonic() - self._checked >= self.check_every and self._lock.acquire(False):
+            try:
+                self._refresh()
+            finally:
+                self._checked = time.monotonic()
+                self._lock.release()
+        return self._snapshot
+
+    def _refresh(self) -> None:
+        try:
+            stamp = _stamp(self.path)
+            if stamp == self._snapshot.stamp:
+                self.problem = None  # back to the file in service (say, restored after a delete)
+                return
+            if stamp == self._failed_stamp:
+                return
+            snapshot = _load(self.path)
+            if snapshot.stamp != _stamp(self.path):
+                return  # still being written: read it again at the next check
+        except DirectoryError as error:
+            self._failed_stamp = stamp
+            self._keep(error)
+            return
+        except OSError as error:  # deleted, or replaced between the stat and the read
+            self._failed_stamp = None
+            problem = Problem(1, f"cannot be read ({error.strerror}): restore the file")
+            self._keep(DirectoryError(str(self.path), [problem]))
+            return
+        self._snapshot, self.problem, self._failed_stamp = snapshot, None, None
+        log.info("referral directory reloaded from %s", self.path)
+
+    def _keep(self, error: DirectoryError) -> None:
+        if self.problem is None or self.problem.report() != error.report():
+            log.warning(
+                "referral file %s cannot be used; still serving the last good directory:\n%s",
+                self.path,
+                error.report(),
+            )
+        self.problem = error

@@ -1,0 +1,254 @@
+"""Read the referral file and say, by file and line, everything that is wrong with it."""
+
+import datetime
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from .directory import SCHEMA_PATH, Directory
+from .matching import phrase_key
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the file, at a line (1-based)."""
+
+    line: int
+    message: str
+
+
+class DirectoryError(Exception):
+    """The referral file cannot be used; `problems` say where and why."""
+
+    def __init__(self, filename: str, problems: list[Problem]):
+        self.filename = filename
+        self.problems = sorted(problems)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        """Return one `file:line: message` line per problem."""
+        return "\n".join(f"{self.filename}:{p.line}: {p.message}" for p in self.problems)
+
+
+def load_file(path: str | Path) -> Directory:
+    """Return the directory in the file at `path`, or raise DirectoryError."""
+    filename = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise DirectoryError(
+            filename, [Problem(1, "file not found: check REFERRALS_PATH")]
+        ) from None
+    except OSError as error:
+        raise DirectoryError(
+            filename, [Problem(1, f"cannot read the file: {error.strerror}")]
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise DirectoryError(
+            filename, [Problem(line, "this line is not UTF-8 text: save the file as UTF-8")]
+        ) from None
+    return load_text(text, filename)
+
+
+def load_text(text: str, filename: str = "<text>") -> Directory:
+    """Return the directory written in `text`, or raise DirectoryError."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        what = error.problem or "the YAML is malformed"
+        raise DirectoryError(
+            filename, [Problem(line, f"YAML syntax: {what}; check indentation, colons and quotes")]
+        ) from None
+    except yaml.YAMLError as error:
+        raise DirectoryError(filename, [Problem(1, f"YAML syntax: {error}")]) from None
+    if not isinstance(data, dict):
+        raise DirectoryError(
+            filename, [Problem(1, "the file must hold service, always_first, resources and topics")]
+        )
+    lines: dict[Path_, int] = {}
+    problems = list(_map_lines(root, (), lines))
+    data = _dates_as_text(data)
+    problems += _schema_problems(data, lines)
+    if not problems:
+        problems += _reference_problems(data, lines)
+    if problems:
+        raise DirectoryError(filename, problems)
+    return Directory.from_data(data)
+
+
+def _map_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Iterator[Problem]:
+    """Record the line of every value in the YAML tree; yield duplicate keys."""
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            name = key.value
+            if name in seen:
+                yield Problem(
+                    key.start_mark.line + 1,
+                    f"'{name}' is given twice here (first at line {seen[name]}): keep one",
+                )
+            seen[name] = key.start_mark.line + 1
+            yield from _map_lines(value, (*path, name), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield from _map_lines(item, (*path, index), lines)
+
+
+def _dates_as_text(value):
+    """Turn the dates YAML reads (verified: 2026-01-31) back into the text staff wrote."""
+    if isinstance(value, dict):
+        return {key: _dates_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(item) for item in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _line(lines: dict[Path_, int], path: Path_) -> int:
+    """Return the line of `path`, or of its nearest ancestor that has one."""
+    while path not in lines and path:
+        path = path[:-1]
+    return lines.get(path, 1)
+
+
+def _where(data: dict, path: Path_) -> str:
+    """Describe `path` as staff see it: `resources[3] (id: help_line).call`."""
+    parts, node = [], data
+    for step in path:
+        if isinstance(step, int):
+            parts[-1] += f"[{step}]"
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("id"), str) and len(parts) == 1:
+                parts[-1] += f" (id: {node['id']})"
+        else:
+            parts.append(str(step))
+            node = node.get(step) if isinstance(node, dict) else None
+    return ".".join(parts) or "the file"
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _schema_problems(data: dict, lines: dict[Path_, int]) -> list[Problem]:
+    problems = []
+    for error in _validator().iter_errors(data):
+        path = tuple(error.absolute_path)
+        problems.append(Problem(_line(lines, path), f"{_where(data, path)}: {_explain(error)}"))
+    return problems
+
+
+def _explain(error: jsonschema.ValidationError) -> str:
+    """Say what is wrong in words a programme coordinator can act on."""
+    field = error.absolute_path[-1] if error.absolute_path else None
+    value = error.instance
+    if error.validator == "required":
+        missing = error.message.split("'")[1]
+        hints = {
+            "source": "add `source:` saying where the number comes from",
+            "verified": "add `verified:` with the date you checked it, as YYYY-MM-DD",
+        }
+        return f"'{missing}' is missing: " + hints.get(missing, f"add `{missing}:`")
+    if error.validator == "anyOf" and isinstance(value, dict) and "id" in value:
+        return "a resource needs `call:` or `text:`: add how to reach it"
+    if error.validator == "additionalProperties":
+        allowed = ", ".join(error.schema.get("properties", {}))
+        return (
+            f"{error.message.split('(')[-1].rstrip(')')}: check the spelling (allowed: {allowed})"
+        )
+    if error.validator == "pattern" and field in ("call", "tty", "number"):
+        return (
+            f"'{value}' is not a phone number: write it as 800-555-0100, or a short code in quotes"
+            ' such as "988"'
+        )
+    if error.validator == "type" and isinstance(value, int) and field in ("call", "tty", "number"):
+        return f'{value} must be in quotes: write "{value}"'
+    if error.validator == "pattern" and field == "verified":
+        return f"'{value}' is not a date: write the day you checked it as YYYY-MM-DD"
+    if error.validator == "pattern" and field == "id":
+        return f"'{value}' is not a usable id: use lower-case letters, digits and _"
+    if error.validator in ("minimum", "maximum") and field == "ivr_digit":
+        return f"{value} cannot be a menu key: use 1 to 8 (0 is the Help Line, 9 is Spanish)"
+    if error.validator == "pattern" and error.absolute_path and "word" in error.absolute_path:
+        return f"'{value}' must be one word in capitals, such as SAFE"
+    return error.message
+
+
+def _reference_problems(data: dict, lines: dict[Path_, int]) -> Iterator[Problem]:
+    """Yield what the schema cannot see: ids, menu keys and keywords that clash or dangle."""
+    resource_ids: dict[str, Path_] = {}
+    for index, resource in enumerate(data["resources"]):
+        path = ("resources", index, "id")
+        if resource["id"] in resource_ids:
+            first = _line(lines, resource_ids[resource["id"]])
+            yield Problem(
+                _line(lines, path),
+                f"resource id '{resource['id']}' is used twice (first at line {first}): rename one",
+            )
+        resource_ids.setdefault(resource["id"], path)
+
+    def dangling(ids: list[str], path: Path_) -> Iterator[Problem]:
+        for index, rid in enumerate(ids):
+            if rid not in resource_ids:
+                yield Problem(
+                    _line(lines, (*path, index)),
+                    f"{_where(data, path)}: there is no resource with id '{rid}': "
+                    "check the spelling or add it under resources",
+                )
+
+    yield from dangling(data["always_first"], ("always_first",))
+
+    topic_ids: dict[str, int] = {}
+    digits: dict[int, int] = {}
+    claimed: dict[tuple[str, ...], tuple[str, int]] = {}
+    for index, topic in enumerate(data["topics"]):
+        here = ("topics", index)
+        yield from dangling(topic["resources"], (*here, "resources"))
+        if topic["id"] in topic_ids:
+            yield Problem(
+                _line(lines, (*here, "id")),
+                f"topic id '{topic['id']}' is used twice (first at line {topic_ids[topic['id']]})"
+                ": rename one",
+            )
+        topic_ids.setdefault(topic["id"], _line(lines, (*here, "id")))
+        digit = topic.get("ivr_digit")
+        if digit is not None:
+            if digit in digits:
+                yield Problem(
+                    _line(lines, (*here, "ivr_digit")),
+                    f"menu key {digit} is already used by the topic at line {digits[digit]}: "
+                    "give each topic its own ivr_digit",
+                )
+            digits.setdefault(digit, _line(lines, (*here, "id")))
+        for language, words in topic["keywords"].items():
+            for k, keyword in enumerate(words):
+                key = phrase_key(keyword, language)
+                line = _line(lines, (*here, "keywords", language, k))
+                if not key:
+                    yield Problem(line, f"keyword '{keyword}' has no letters or digits: remove it")
+                    continue
+                owner = claimed.get((language, *key))
+                if owner and owner[0] != topic["id"]:
+                    yield Problem(
+                        line,
+                        f"keyword '{keyword}' is claimed by topics '{owner[0]}' (line {owner[1]}) "
+                        f"and '{topic['id']}': keep it in one",
+                    )
+                claimed.setdefault((language, *key), (topic["id"], line))

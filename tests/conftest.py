@@ -1,0 +1,69 @@
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from twilio.request_validator import RequestValidator
+
+from app import create_app
+
+TOKEN = "test-auth-token"
+BASE_URL = "https://bot.example.org"
+SHIPPED = Path(__file__).resolve().parent.parent / "data" / "referrals.yaml"
+
+
+@pytest.fixture
+def referrals_file(tmp_path) -> Path:
+    """Return a copy of the shipped directory that a test may edit."""
+    target = tmp_path / "referrals.yaml"
+    shutil.copy(SHIPPED, target)
+    shutil.copy(SHIPPED.with_name("referrals.schema.json"), tmp_path / "referrals.schema.json")
+    return target
+
+
+@pytest.fixture
+def app(referrals_file):
+    return create_app(
+        {
+            "TESTING": True,
+            "DEMO_MODE": False,
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "REFERRALS_PATH": str(referrals_file),
+            "RELOAD_SECONDS": 0,
+        }
+    )
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def sign(url: str, data: dict, token: str = TOKEN) -> str:
+    """Return the X-Twilio-Signature Twilio would send for `data` posted to `url`."""
+    return RequestValidator(token).compute_signature(url, data)
+
+
+@pytest.fixture
+def signed_post(client):
+    """Post form data as Twilio would, signed for the URL it is posted to."""
+
+    def post(path: str, data: dict, token: str = TOKEN, headers: dict | None = None):
+        signature = sign(BASE_URL + path, data, token)
+        return client.post(
+            path,
+            data=data,
+            base_url=BASE_URL,
+            headers={"X-Twilio-Signature": signature, **(headers or {})},
+        )
+
+    return post
+
+
+def twiml(response) -> ET.Element:
+    """Parse a response as TwiML, checking it is XML with a <Response> root."""
+    assert response.status_code == 200, response.data
+    assert response.mimetype == "text/xml"
+    root = ET.fromstring(response.data)
+    assert root.tag == "Response"
+    return root
