@@ -14,11 +14,18 @@ def _path(path: str | None) -> str:
     return path or os.environ.get("REFERRALS_PATH") or str(DEFAULT_PATH)
 
 
+class FileProblems(click.ClickException):
+    """The referral file has problems: print them as `file:line: message`, ready for an editor."""
+
+    def show(self, file=None) -> None:
+        click.echo(self.message, err=True)
+
+
 def _load(path: str):
     try:
         return load_file(path)
     except DirectoryError as error:
-        raise click.ClickException(
+        raise FileProblems(
             f"{error.report()}\n{len(error.problems)} problem(s): nothing was changed in service"
         ) from None
 

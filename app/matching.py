@@ -164,14 +164,17 @@ class Index:
                 language = "es"
             return Match((topic,), language)
 
-        found: dict[str, int] = {}
+        found: set[str] = set()
+        said: set[tuple[int, str]] = set()  # (where, language): one vote per word, not per phrase
         keys = [self.keys_for(token) for token in tokens]
         for start, first in enumerate(keys):
             for key in first:
                 for phrase in self.by_first_key.get(key, ()):
                     if _follows(phrase.keys[1:], keys, start + 1):
-                        found[phrase.topic] = found.get(phrase.topic, 0) + 1
-                        votes[phrase.language] += 1
+                        found.add(phrase.topic)
+                        said.add((start, phrase.language))
+        for _, language in said:
+            votes[language] += 1
         language = "es" if votes["es"] > votes["en"] else "en"
         return Match(tuple(sorted(found, key=self.order.__getitem__)), language)
 

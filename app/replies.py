@@ -16,7 +16,7 @@ WORDING = {
         "or": " or ",
         "tty": "TTY {number}",
         "danger": "In danger now? Call 911.",
-        "more": "More numbers: text {words}.",
+        "more": "More: text {words}.",
         "menu": "Text a word for more numbers: {words}.",
         "stop": "Free and confidential. Reply STOP to stop texts.",
         "welcome": "Welcome back.",
@@ -28,7 +28,7 @@ WORDING = {
         "or": " o ",
         "tty": "TTY {number}",
         "danger": "¿En peligro? Llama al 911.",
-        "more": "Más números: textea {words}.",
+        "more": "Más: textea {words}.",
         "menu": "Textea una palabra para más números: {words}.",
         "stop": "Gratis y confidencial. Responde STOP para no recibir más textos.",
         "welcome": "Hola de nuevo.",
@@ -47,7 +47,7 @@ class SmsReply:
     left_out: tuple[str, ...] = ()
 
 
-def contact(resource: Resource, language: str) -> str:
+def contact(resource: Resource, language: str, tty: bool = True) -> str:
     """Return how to reach `resource`: numbers to call or text, in one short phrase."""
     say = WORDING[language]
     ways = []
@@ -68,19 +68,24 @@ def contact(resource: Resource, language: str) -> str:
         when = resource.also_call_when(language) if resource.also_call_when else ""
         ways.append(f"{resource.also_call} ({when})" if when else resource.also_call)
     line = say["or"].join(ways)
-    if resource.tty:
+    if tty and resource.tty:
         line += f" ({say['tty'].format(number=resource.tty)})"
     return line
 
 
-def resource_line(resource: Resource, language: str) -> str:
+def resource_line(resource: Resource, language: str, tty: bool = False) -> str:
     """Return one line of a reply: the resource's short name and how to reach it."""
-    return f"{resource.short(language)}: {contact(resource, language)}"
+    return f"{resource.short(language)}: {contact(resource, language, tty)}"
 
 
-def lead_lines(directory: Directory, language: str) -> list[str]:
-    """Return the lines every reply starts with: the Help Line, then the crisis lines."""
-    return [resource_line(directory.resources[rid], language) for rid in directory.always_first]
+def lead_lines(directory: Directory, language: str, tty: bool = False) -> list[str]:
+    """Return the lines every reply starts with: the Help Line, then the crisis lines.
+
+    TTY numbers are for TTY devices, not texting; they go in the HELP reply and the voice menu.
+    """
+    return [
+        resource_line(directory.resources[rid], language, tty) for rid in directory.always_first
+    ]
 
 
 def _words(topics: list[Topic], language: str) -> str:
@@ -105,25 +110,38 @@ def compose_sms(directory: Directory, match: Match) -> SmsReply:
         return _reply([*lines, menu, say["danger"]], language)
 
     topics = [directory.topic(tid) for tid in match.topics]
-    seen = set(directory.always_first)
-    kept, left_out = [], []
 
-    def footer(not_sent: list[Topic]) -> list[str]:
-        more = [say["more"].format(words=_words(not_sent, language))] if not_sent else []
-        return [*more, say["danger"]]
-
-    for n, topic in enumerate(topics):
-        new = [rid for rid in dict.fromkeys(topic.resources) if rid not in seen]
-        trial = lines + [resource_line(directory.resources[rid], language) for rid in new]
-        # Budget as if every later topic were left out too, so the footer always fits.
-        body = "\n".join(trial + footer(left_out + topics[n + 1 :]))
-        if count_segments(body).count <= MAX_SEGMENTS or not kept and not new:
-            lines, kept = trial, [*kept, topic]
+    def render(kept: list[Topic], most: int | None = None, tell_more: bool = True):
+        lines, seen = [], set(directory.always_first)
+        for topic in kept:
+            new = [rid for rid in dict.fromkeys(topic.resources) if rid not in seen]
+            lines += [resource_line(directory.resources[rid], language) for rid in new]
             seen.update(new)
-        else:
-            left_out.append(topic)
-    return _reply(
-        lines + footer(left_out),
+        left_out = [t for t in topics if t not in kept]
+        more = [say["more"].format(words=_words(left_out, language))] if left_out else []
+        more = more if tell_more else []
+        body = [*lead_lines(directory, language), *lines[:most], *more, say["danger"]]
+        return "\n".join(body), left_out
+
+    def fits(kept: list[Topic], most: int | None = None, tell_more: bool = True) -> bool:
+        return count_segments(render(kept, most, tell_more)[0]).count <= MAX_SEGMENTS
+
+    # The most specific topic is always kept; each next one if its numbers still fit. Since the
+    # "more" line grows as topics are left out, give back the least specific until all fits, and
+    # if the first alone is too long, send its first numbers only.
+    kept = topics[:1]
+    for topic in topics[1:]:
+        if fits([*kept, topic]):
+            kept.append(topic)
+    while len(kept) > 1 and not fits(kept):
+        kept.pop()
+    most = sum(len(t.resources) for t in kept)
+    while most > 1 and not fits(kept, most):
+        most -= 1
+    body, left_out = render(kept, most, tell_more=fits(kept, most))
+    return SmsReply(
+        body,
+        count_segments(body),
         language,
         topics=tuple(t.id for t in kept),
         left_out=tuple(t.id for t in left_out),
@@ -134,7 +152,7 @@ def compose_help(directory: Directory, language: str = "en") -> SmsReply:
     """Return the answer to HELP/INFO: the service, the lead numbers and how to stop."""
     say = WORDING[language]
     service = f"{directory.service_name(language)}."
-    return _reply([service, *lead_lines(directory, language), say["stop"]], language)
+    return _reply([service, *lead_lines(directory, language, tty=True), say["stop"]], language)
 
 
 def compose_welcome(directory: Directory, language: str = "en") -> SmsReply:

@@ -1,0 +1,168 @@
+"""`referral-bot check`: a good file passes; every mistake is named by file and line."""
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from app.cli import main
+from conftest import SHIPPED
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def edit(path, old, new, count=1):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def line_of(path, needle):
+    """Return the line of the last occurrence of `needle`: the copy the mistake made."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [n for n, line in enumerate(lines, 1) if needle in line][-1]
+
+
+def test_shipped_file_passes_with_a_summary():
+    result = run("check", str(SHIPPED))
+    assert result.exit_code == 0, result.output
+    assert re.search(r"OK: 10 resources, 7 topics, \d+ keywords", result.output)
+
+
+# (what staff did, old text, new text, the line it lands on, what the message must say)
+MISTAKES = [
+    (
+        "YAML syntax",
+        "always_first: [help_line,",
+        "always_first: [help_line,,:",
+        "always_first",
+        "YAML syntax",
+    ),
+    (
+        "unknown resource",
+        "resources: [runaway_safeline, la_211]",
+        "resources: [runaway_safline, la_211]",
+        "runaway_safline",
+        "no resource with id 'runaway_safline'",
+    ),
+    (
+        "duplicate resource id",
+        "  - id: la_metro_taskforce",
+        "  - id: help_line",
+        "  - id: help_line",
+        "resource id 'help_line' is used twice",
+    ),
+    (
+        "duplicate ivr_digit",
+        "    ivr_digit: 4\n",
+        "    ivr_digit: 2\n",
+        "ivr_digit: 2",
+        "menu key 2 is already used",
+    ),
+    (
+        "keyword in two topics",
+        "        - homeless\n",
+        "        - trafficked\n",
+        "        - trafficked",
+        "keyword 'trafficked' is claimed by topics 'trafficking'",
+    ),
+    (
+        "malformed number",
+        "call: 800-843-5200",
+        "call: 800-843-520",
+        "800-843-520",
+        "is not a phone number",
+    ),
+    (
+        "unquoted short code",
+        'call: "211"',
+        "call: 211",
+        "call: 211",
+        'must be in quotes: write "211"',
+    ),
+    (
+        "missing source",
+        '    source: CSECY brochure (LACDMH), "California Youth Crisis Hotline".\n',
+        "",
+        "  - id: youth_crisis_line",
+        "'source' is missing",
+    ),
+    (
+        "missing verified",
+        "    verified: 2026-11-25\n\n  - id: trafficking_hotline",
+        "\n  - id: trafficking_hotline",
+        "  - id: youth_crisis_line",
+        "'verified' is missing",
+    ),
+    (
+        "bad date",
+        "    verified: 2026-11-25\n\n  - id: trafficking_hotline",
+        "    verified: last week\n\n  - id: trafficking_hotline",
+        "verified: last week",
+        "is not a date",
+    ),
+    (
+        "misspelt field",
+        "    hours: 24/7\n    source: >-\n      CSECY brochure (LACDMH) lists",
+        "    hour: 24/7\n    source: >-\n      CSECY brochure (LACDMH) lists",
+        "  - id: lifeline_988",
+        "'hour' was unexpected",
+    ),
+    (
+        "reserved menu key",
+        "    ivr_digit: 4\n",
+        "    ivr_digit: 9\n",
+        "ivr_digit: 9",
+        "cannot be a menu key",
+    ),
+    (
+        "repeated key",
+        "    ivr_digit: 4\n",
+        "    ivr_digit: 4\n    ivr_digit: 8\n",
+        "ivr_digit: 8",
+        "given twice",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "message"), [m[1:] for m in MISTAKES], ids=[m[0] for m in MISTAKES]
+)
+def test_each_mistake_is_named_with_its_line(referrals_file, old, new, where, message):
+    edit(referrals_file, old, new)
+    result = run("check", str(referrals_file))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    expected = f"{referrals_file}:{line_of(referrals_file, where)}: "
+    lines = [line for line in result.output.splitlines() if message in line]
+    assert lines, result.output
+    assert lines[0].startswith(expected), (lines[0], expected)
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    result = run("check", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 1
+    assert "nope.yaml:1: file not found" in result.output
+
+
+def test_binary_junk_is_a_clear_error(referrals_file):
+    referrals_file.write_bytes(b"service:\n  name: \xff\xfe\n")
+    result = run("check", str(referrals_file))
+    assert result.exit_code == 1
+    assert f"{referrals_file}:2: this line is not UTF-8" in result.output
+
+
+def test_check_reads_referrals_path_from_the_environment(referrals_file, monkeypatch):
+    edit(referrals_file, "call: 800-843-5200", "call: 800-843-520")
+    monkeypatch.setenv("REFERRALS_PATH", str(referrals_file))
+    assert run("check").exit_code == 1
+
+
+def test_ask_prints_the_reply_with_its_segments():
+    result = run("ask", "i ran away", "--path", str(SHIPPED))
+    assert result.exit_code == 0
+    assert result.output.startswith("24/7 Help Line: 800-854-7771")
+    assert "800-786-2929" in result.output
+    assert re.search(r"-- \d segment\(s\), GSM-7, language en, topics: runaway", result.output)
