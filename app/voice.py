@@ -70,6 +70,15 @@ def _answer(snapshot, language: str, topics: tuple[str, ...], misses: int, first
     return response
 
 
+def _missed(snapshot, language: str, misses: int, ask_again) -> tuple[str, int, VoiceResponse]:
+    """Return the step after a bad key or unheard answer: sorry and ask again, or connect."""
+    if misses + 1 >= speech.MAX_MISSES:
+        response = VoiceResponse()
+        _connect(response, snapshot, language)
+        return "connect-after-misses", misses + 1, response
+    return "miss", misses + 1, ask_again(misses + 1, speech.sorry(language))
+
+
 def _log(step: str, language: str, topics=(), misses: int = 0) -> None:
     # Keys pressed are not personal; the caller's number and spoken words never reach the log.
     log.info(
@@ -112,12 +121,10 @@ def menu_choice():
         if topics:
             step = "answer"
             response = _answer(snapshot, language, topics, 0)
-        elif misses + 1 >= speech.MAX_MISSES:
-            step = "connect-after-misses"
-            _connect(response, snapshot, language)
         else:
-            step, misses = "miss", misses + 1
-            response = _menu(snapshot, language, misses, speech.sorry(language))
+            step, misses, response = _missed(
+                snapshot, language, misses, lambda n, sorry: _menu(snapshot, language, n, sorry)
+            )
     _log(step, language, topics, misses)
     return twiml(response)
 
@@ -140,11 +147,12 @@ def answer_choice():
     elif digits == speech.AGAIN:
         step = "again"
         response = _answer(snapshot, language, topics, 0)
-    elif misses + 1 >= speech.MAX_MISSES:
-        step = "connect-after-misses"
-        _connect(response, snapshot, language)
     else:
-        step, misses = "miss", misses + 1
-        response = _answer(snapshot, language, topics, misses, first=speech.sorry(language))
+        step, misses, response = _missed(
+            snapshot,
+            language,
+            misses,
+            lambda n, sorry: _answer(snapshot, language, topics, n, first=sorry),
+        )
     _log(step, language, topics, misses)
     return twiml(response)
