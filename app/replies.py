@@ -1,5 +1,6 @@
 """Compose the text a texter gets back (pure: the webhook, the CLI and the staff page share it)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .directory import Directory, Resource, Topic
@@ -47,35 +48,41 @@ class SmsReply:
     left_out: tuple[str, ...] = ()
 
 
-def contact(resource: Resource, language: str, tty: bool = True) -> str:
-    """Return how to reach `resource`: numbers to call or text, in one short phrase."""
+def contact(
+    resource: Resource, language: str, number: Callable[[str], str] = str, tty: bool = True
+) -> str:
+    """Return how to reach `resource`: numbers to call or text, in one short phrase.
+
+    `number` writes each number; voice passes one that reads it digit by digit.
+    """
     say = WORDING[language]
     ways = []
     if resource.call and resource.call == resource.text_number and not resource.text_keyword:
-        ways.append(say["call_or_text"].format(number=resource.call))
+        ways.append(say["call_or_text"].format(number=number(resource.call)))
     else:
         if resource.call:
-            ways.append(resource.call)
+            ways.append(number(resource.call))
         if resource.text_number and resource.text_keyword:
             ways.append(
                 say["text_keyword"].format(
-                    keyword=resource.text_keyword, number=resource.text_number
+                    keyword=resource.text_keyword, number=number(resource.text_number)
                 )
             )
         elif resource.text_number:
-            ways.append(say["text"].format(number=resource.text_number))
+            ways.append(say["text"].format(number=number(resource.text_number)))
     if resource.also_call:
         when = resource.also_call_when(language) if resource.also_call_when else ""
-        ways.append(f"{resource.also_call} ({when})" if when else resource.also_call)
+        also = number(resource.also_call)
+        ways.append(f"{also} ({when})" if when else also)
     line = say["or"].join(ways)
     if tty and resource.tty:
-        line += f" ({say['tty'].format(number=resource.tty)})"
+        line += f" ({say['tty'].format(number=number(resource.tty))})"
     return line
 
 
 def resource_line(resource: Resource, language: str, tty: bool = False) -> str:
     """Return one line of a reply: the resource's short name and how to reach it."""
-    return f"{resource.short(language)}: {contact(resource, language, tty)}"
+    return f"{resource.short(language)}: {contact(resource, language, tty=tty)}"
 
 
 def lead_lines(directory: Directory, language: str, tty: bool = False) -> list[str]:
@@ -86,6 +93,17 @@ def lead_lines(directory: Directory, language: str, tty: bool = False) -> list[s
     return [
         resource_line(directory.resources[rid], language, tty) for rid in directory.always_first
     ]
+
+
+def resource_order(directory: Directory, topic_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the resources to give for these topics: always_first, then each topic's, no repeats.
+
+    It is the order compose_sms lists them in when no topic is left out.
+    """
+    order = dict.fromkeys(directory.always_first)
+    for topic_id in topic_ids:
+        order.update(dict.fromkeys(directory.topic(topic_id).resources))
+    return tuple(order)
 
 
 def _words(topics: list[Topic], language: str) -> str:

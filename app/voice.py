@@ -1,0 +1,158 @@
+"""The Twilio Voice webhook: a spoken menu, the right numbers read aloud, or the Help Line.
+
+Calls are stateless: the language, the topics and the count of misses ride in each action URL's
+query string, which Twilio signs along with the rest of the URL.
+"""
+
+import logging
+
+from flask import Blueprint, current_app, request, url_for
+from twilio.twiml.voice_response import VoiceResponse
+
+from . import speech
+from .fallback import twiml
+from .signatures import twilio_signed
+
+bp = Blueprint("voice", __name__, url_prefix="/voice")
+log = logging.getLogger(__name__)
+
+# Twilio's language code and a voice that speaks it; "man", the default, speaks no es-MX.
+VOICES = {"en": ("en-US", "Polly.Joanna"), "es": ("es-MX", "Polly.Mia")}
+
+
+def _say(verb, lines: list[speech.Line]) -> None:
+    for line in lines:
+        language, voice = VOICES[line.language]
+        verb.say(line.text, language=language, voice=voice)
+
+
+def _call() -> tuple:
+    """Return the directory snapshot, the call's language and its misses so far."""
+    language = "es" if request.args.get("lang") == "es" else "en"
+    misses = max(0, request.args.get("misses", 0, type=int))
+    return current_app.extensions["referrals"].current(), language, misses
+
+
+def _connect(response: VoiceResponse, snapshot, language: str, heard_nothing=False) -> None:
+    _say(response, speech.connecting(language, heard_nothing))
+    response.dial(snapshot.directory.help_line.call)
+
+
+def _menu(snapshot, language: str, misses: int, first: list[speech.Line]) -> VoiceResponse:
+    """Return `first`, then the menu in a Gather; silence puts the caller through."""
+    directory, response = snapshot.directory, VoiceResponse()
+    gather = response.gather(
+        input="dtmf speech",
+        num_digits=1,
+        action=url_for(".menu_choice", lang=language, misses=misses),
+        method="POST",
+        language=VOICES[language][0],
+        hints=speech.hints(directory, language),
+        speech_timeout="auto",
+    )
+    _say(gather, first + speech.menu(directory, language))
+    _connect(response, snapshot, language, heard_nothing=True)
+    return response
+
+
+def _answer(snapshot, language: str, topics: tuple[str, ...], misses: int, first=()):
+    """Return the topics' numbers, then what to press next in a Gather."""
+    response = VoiceResponse()
+    gather = response.gather(
+        input="dtmf",
+        num_digits=1,
+        action=url_for(".answer_choice", lang=language, topic=list(topics), misses=misses),
+        method="POST",
+    )
+    lines = [*first] if first else speech.answer(snapshot.directory, topics, language)
+    _say(gather, lines + speech.answer_options(language))
+    _connect(response, snapshot, language, heard_nothing=True)
+    return response
+
+
+def _missed(snapshot, language: str, misses: int, ask_again) -> tuple[str, int, VoiceResponse]:
+    """Return the step after a bad key or unheard answer: sorry and ask again, or connect."""
+    if misses + 1 >= speech.MAX_MISSES:
+        response = VoiceResponse()
+        _connect(response, snapshot, language)
+        return "connect-after-misses", misses + 1, response
+    return "miss", misses + 1, ask_again(misses + 1, speech.sorry(language))
+
+
+def _log(step: str, language: str, topics=(), misses: int = 0) -> None:
+    # Keys pressed are not personal; the caller's number and spoken words never reach the log.
+    log.info(
+        "voice step=%s language=%s digits=%s speech=%s topics=%s misses=%s",
+        step,
+        language,
+        request.form.get("Digits", "-"),
+        "yes" if request.form.get("SpeechResult") else "no",
+        ",".join(topics) or "-",
+        misses,
+    )
+
+
+@bp.post("")
+@twilio_signed
+def incoming():
+    """Answer a call: who this is, 911, the Help Line, then the menu."""
+    snapshot, language, _ = _call()
+    _log("greeting", language)
+    return twiml(_menu(snapshot, language, 0, speech.greeting(snapshot.directory, language)))
+
+
+@bp.post("/menu")
+@twilio_signed
+def menu_choice():
+    """Act on a key or a spoken answer to the menu."""
+    snapshot, language, misses = _call()
+    directory = snapshot.directory
+    digits = request.form.get("Digits", "")
+    response = VoiceResponse()
+    if digits == speech.CONNECT:
+        _connect(response, snapshot, language)
+        step, topics = "connect", ()
+    elif digits == speech.SPANISH:
+        language, step, topics = "es", "spanish", ()
+        response = _menu(snapshot, language, 0, speech.greeting(directory, language))
+    else:
+        heard = request.form.get("SpeechResult", "")
+        topics = speech.topics_heard(directory, snapshot.index, digits, heard)
+        if topics:
+            step = "answer"
+            response = _answer(snapshot, language, topics, 0)
+        else:
+            step, misses, response = _missed(
+                snapshot, language, misses, lambda n, sorry: _menu(snapshot, language, n, sorry)
+            )
+    _log(step, language, topics, misses)
+    return twiml(response)
+
+
+@bp.post("/answer")
+@twilio_signed
+def answer_choice():
+    """Act on a key pressed after the numbers: again, connect, or back to the menu."""
+    snapshot, language, misses = _call()
+    known = {topic.id for topic in snapshot.directory.topics}
+    topics = tuple(t for t in request.args.getlist("topic") if t in known)
+    digits = request.form.get("Digits", "")
+    response = VoiceResponse()
+    if digits == speech.CONNECT:
+        step = "connect"
+        _connect(response, snapshot, language)
+    elif digits == speech.MENU or not topics:
+        step = "menu"
+        response = _menu(snapshot, language, 0, [])
+    elif digits == speech.AGAIN:
+        step = "again"
+        response = _answer(snapshot, language, topics, 0)
+    else:
+        step, misses, response = _missed(
+            snapshot,
+            language,
+            misses,
+            lambda n, sorry: _answer(snapshot, language, topics, n, first=sorry),
+        )
+    _log(step, language, topics, misses)
+    return twiml(response)
