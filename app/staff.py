@@ -6,9 +6,11 @@ absent (404) without it. It never shows or logs texters' messages or numbers: it
 
 import datetime
 import hmac
+import re
 from functools import wraps
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
+from markupsafe import Markup, escape
 
 from .preview import LANGUAGE_CHOICES, overview, preview_reply, voice_transcript
 from .signatures import LOOPBACK
@@ -16,6 +18,7 @@ from .signatures import LOOPBACK
 bp = Blueprint("staff", __name__)
 
 REALM = 'Basic realm="Referral directory (staff)", charset="UTF-8"'
+PHONE_NUMBER = re.compile(r"\b\d{3}-\d{3}-\d{4}\b")
 
 
 def _password_matches(given: str | None, expected: str) -> bool:
@@ -43,6 +46,12 @@ def staff_only(view):
         return view(*args, **kwargs)
 
     return checked
+
+
+@bp.app_template_filter()
+def whole_numbers(text: str) -> Markup:
+    """Keep each phone number on one line: a narrow screen would break it at a hyphen."""
+    return Markup(PHONE_NUMBER.sub(r'<span class="number">\g<0></span>', str(escape(text))))
 
 
 @bp.after_request
