@@ -3,6 +3,8 @@ import datetime
 import html
 import logging
 import re
+import sys
+import types
 
 import pytest
 
@@ -167,3 +169,19 @@ def test_an_old_verified_date_is_flagged(staff, referrals_file):
 )
 def test_is_stale(verified, today, stale):
     assert is_stale(verified, datetime.date.fromisoformat(today)) is stale
+
+
+def test_the_voice_answer_is_shown_once_speech_exists(staff, monkeypatch):
+    speech = types.ModuleType("app.speech")
+    speech.transcript = lambda directory, index, text: f"Caller hears the Help Line for {text!r}"
+    monkeypatch.setitem(sys.modules, "app.speech", speech)
+    page = html.unescape(staff({"text": "i ran away"}))
+    assert "What a caller saying this would hear" in page
+    assert "Caller hears the Help Line for 'i ran away'" in page
+
+
+def test_no_voice_answer_without_speech(staff, monkeypatch):
+    monkeypatch.setitem(sys.modules, "app.speech", None)  # import fails as if the file were absent
+    page = staff({"text": "i ran away"})
+    assert "24/7 Help Line" in shown_reply(page)
+    assert 'id="voice"' not in page
