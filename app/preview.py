@@ -22,9 +22,14 @@ def preview_reply(
     Commands (STOP, HELP, START) get the webhook's fixed answer whatever the language: the bot
     never detects a language for them either.
     """
-    if language == "auto" or normalize(text) in COMMANDS:
+    if language == "auto" or is_command(text):
         return answer_text(directory, index, text)
     return compose_sms(directory, replace(index.match(text), language=language))
+
+
+def is_command(text: str) -> bool:
+    """Tell whether `text` is an opt-out, opt-in or help keyword rather than a question."""
+    return normalize(text) in COMMANDS
 
 
 def voice_transcript(directory: Directory, index: Index, text: str) -> str | None:

@@ -12,7 +12,7 @@ from functools import wraps
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup, escape
 
-from .preview import LANGUAGE_CHOICES, overview, preview_reply, voice_transcript
+from .preview import LANGUAGE_CHOICES, is_command, overview, preview_reply, voice_transcript
 from .signatures import LOOPBACK
 
 bp = Blueprint("staff", __name__)
@@ -88,6 +88,7 @@ def page():
         language=language,
         languages=LANGUAGE_CHOICES,
         asked=asked,
+        command=asked and is_command(text),
         reply=preview_reply(snapshot.directory, snapshot.index, text, language) if asked else None,
         voice=voice_transcript(snapshot.directory, snapshot.index, text) if asked else None,
     )

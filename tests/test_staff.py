@@ -116,6 +116,11 @@ def test_an_opt_out_says_no_reply_is_sent(staff):
     assert "No reply: this is an opt-out" in page
 
 
+@pytest.mark.parametrize(("text", "keyword"), [("help", True), ("Start", True), ("help me", False)])
+def test_keywords_say_twilio_may_answer_them(staff, text, keyword):
+    assert ('id="command-note"' in staff({"text": text})) is keyword
+
+
 def test_the_typed_text_is_never_logged(staff, caplog):
     with caplog.at_level(logging.DEBUG):
         staff({"text": "secret words zebra"})
