@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check bench browser clean
+.PHONY: run test lint check bench browser screenshot clean
 
 # Re-install whenever pyproject.toml changes (new dependency) or the venv is missing.
 $(STAMP): pyproject.toml
@@ -28,6 +28,20 @@ lint: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/referral-bot check
+
+# The browser test drives Debian's Chromium; a fresh machine (CI) has neither it nor its driver.
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then \
+		echo "chromium and chromedriver are installed"; \
+	else \
+		sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+		$$sudo apt-get update && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; \
+	fi
+
+# docs/staff-page.png (desktop) and docs/staff-page-phone.png, from a live demo server.
+screenshot: $(STAMP) browser
+	$(BIN)/python scripts/screenshot.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -54,10 +54,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Behind Heroku/Render/Fly's router: trust one hop for the scheme and client address.
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
 
-    from . import sms, voice
+    from . import sms, staff, voice
 
     app.register_blueprint(sms.bp)
     app.register_blueprint(voice.bp)
+    app.register_blueprint(staff.bp)
 
     @app.errorhandler(Exception)
     def never_a_5xx(error):

@@ -1,0 +1,104 @@
+"""What the staff page shows: replies as the bot sends them, and the directory in reply order.
+
+Pure like `replies`: the staff page (and anything else) calls these with a directory and text.
+"""
+
+import datetime
+from dataclasses import dataclass, replace
+
+from .directory import LANGUAGES, Directory, Resource, Topic
+from .matching import Index, normalize
+from .replies import INFO, OPT_IN, OPT_OUT, SmsReply, answer_text, compose_sms, contact
+from .speech import transcript
+
+LANGUAGE_CHOICES = ("auto", *LANGUAGES)
+COMMANDS = OPT_OUT | OPT_IN | INFO
+
+
+def preview_reply(
+    directory: Directory, index: Index, text: str, language: str = "auto"
+) -> SmsReply | None:
+    """Return the reply the webhook would send to `text`, in `language` unless it is "auto".
+
+    Commands (STOP, HELP, START) get the webhook's fixed answer whatever the language: the bot
+    never detects a language for them either.
+    """
+    if language == "auto" or is_command(text):
+        return answer_text(directory, index, text)
+    return compose_sms(directory, replace(index.match(text), language=language))
+
+
+def is_command(text: str) -> bool:
+    """Tell whether `text` is an opt-out, opt-in or help keyword rather than a question."""
+    return normalize(text) in COMMANDS
+
+
+def voice_transcript(directory: Directory, index: Index, text: str, language: str) -> str:
+    """Return what a caller saying `text` would hear, in `language` unless it is "auto"."""
+    return transcript(directory, index, text, None if language == "auto" else language)
+
+
+def is_stale(verified: str, today: datetime.date) -> bool:
+    """Tell whether a `verified` date is over 12 months before `today`, or not a real date."""
+    try:
+        checked = datetime.date.fromisoformat(verified)
+    except ValueError:  # the schema checks the shape only: 2026-02-30 gets here
+        return True
+    if (today.month, today.day) == (2, 29):
+        today -= datetime.timedelta(days=1)  # a year before a leap day is 28 February
+    return checked < today.replace(year=today.year - 1)
+
+
+@dataclass(frozen=True)
+class ResourceView:
+    """A resource as the page lists it: how to reach it and whether its check is overdue."""
+
+    resource: Resource
+    contact: str
+    stale: bool
+
+
+@dataclass(frozen=True)
+class TopicView:
+    """A topic and the numbers a texter gets for it, in the order the reply gives them."""
+
+    topic: Topic
+    lead: tuple[ResourceView, ...]
+    own: tuple[ResourceView, ...]
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The directory at a glance."""
+
+    lead: tuple[ResourceView, ...]
+    topics: tuple[TopicView, ...]
+    resources: tuple[ResourceView, ...]
+
+    @property
+    def stale(self) -> tuple[ResourceView, ...]:
+        """Return the resources whose numbers are overdue for a check."""
+        return tuple(view for view in self.resources if view.stale)
+
+
+def overview(directory: Directory, today: datetime.date) -> Overview:
+    """Return every topic with its numbers in reply order and every resource with its check."""
+    views = {
+        rid: ResourceView(resource, contact(resource, "en"), is_stale(resource.verified, today))
+        for rid, resource in directory.resources.items()
+    }
+    lead = tuple(views[rid] for rid in directory.always_first)
+    topics = tuple(
+        TopicView(
+            topic,
+            lead,
+            # As compose_sms does: a lead resource is never repeated under a topic.
+            tuple(
+                views[rid]
+                for rid in dict.fromkeys(topic.resources)
+                if rid not in directory.always_first
+            ),
+        )
+        for topic in directory.topics
+    )
+    return Overview(lead, topics, tuple(views.values()))

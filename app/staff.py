@@ -1,0 +1,96 @@
+"""The staff page: the directory in service at a glance, and a preview of any reply.
+
+Open on this machine in DEMO_MODE; elsewhere only with STAFF_PASSWORD (HTTP basic auth), and
+absent (404) without it. It never shows or logs texters' messages or numbers: it reads none.
+"""
+
+import datetime
+import hmac
+import re
+from functools import wraps
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from markupsafe import Markup, escape
+
+from .preview import LANGUAGE_CHOICES, is_command, overview, preview_reply, voice_transcript
+from .signatures import LOOPBACK
+
+bp = Blueprint("staff", __name__)
+
+REALM = 'Basic realm="Referral directory (staff)", charset="UTF-8"'
+PHONE_NUMBER = re.compile(r"\b\d{3}-\d{3}-\d{4}\b")
+
+
+def _password_matches(given: str | None, expected: str) -> bool:
+    return hmac.compare_digest((given or "").encode(), expected.encode())
+
+
+def staff_only(view):
+    """Open `view` to demo mode on loopback, else to STAFF_PASSWORD holders; 404 if neither."""
+
+    @wraps(view)
+    def checked(*args, **kwargs):
+        if current_app.config["DEMO_MODE"] and request.remote_addr in LOOPBACK:
+            return view(*args, **kwargs)
+        expected = current_app.config["STAFF_PASSWORD"]
+        if not expected:
+            abort(404)  # no staff page in production until a password is set
+        auth = request.authorization  # any user name (say "staff"): the password decides
+        if auth is None or not _password_matches(auth.password, expected):
+            return Response(
+                "The staff password is needed to see this page.\n",
+                401,
+                {"WWW-Authenticate": REALM},
+                mimetype="text/plain",
+            )
+        return view(*args, **kwargs)
+
+    return checked
+
+
+@bp.app_template_filter()
+def whole_numbers(text: str) -> Markup:
+    """Keep each phone number on one line: a narrow screen would break it at a hyphen."""
+    return Markup(PHONE_NUMBER.sub(r'<span class="number">\g<0></span>', str(escape(text))))
+
+
+@bp.after_request
+def keep_private(response: Response) -> Response:
+    """Keep the page (and a preview's text in its URL) out of caches, referrers and indexes."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+    return response
+
+
+@bp.get("/")
+@staff_only
+def page():
+    """Show the directory in service, any problem with its file, and a reply preview."""
+    store = current_app.extensions["referrals"]
+    snapshot = store.current()
+    text = request.args.get("text", "")
+    language = request.args.get("language", "auto")
+    if language not in LANGUAGE_CHOICES:
+        language = "auto"
+    asked = bool(text.strip())
+    return render_template(
+        "staff.html",
+        snapshot=snapshot,
+        loaded_at=datetime.datetime.fromtimestamp(snapshot.loaded_at, datetime.UTC),
+        path=store.path,
+        problem=store.problem,
+        overview=overview(snapshot.directory, datetime.date.today()),
+        text=text,
+        language=language,
+        languages=LANGUAGE_CHOICES,
+        asked=asked,
+        command=asked and is_command(text),
+        reply=preview_reply(snapshot.directory, snapshot.index, text, language) if asked else None,
+        voice=voice_transcript(snapshot.directory, snapshot.index, text, language)
+        if asked
+        else None,
+    )
