@@ -1,5 +1,6 @@
 """Compose the text a texter gets back (pure: the webhook, the CLI and the staff page share it)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .directory import Directory, Resource, Topic
@@ -83,8 +84,30 @@ def lead_lines(directory: Directory, language: str) -> list[str]:
     return [resource_line(directory.resources[rid], language) for rid in directory.always_first]
 
 
-def _words(topics: list[Topic], language: str) -> str:
+def _words(topics: Sequence[Topic], language: str) -> str:
     return ", ".join(topic.word(language) for topic in topics)
+
+
+def _with_menu(
+    directory: Directory, language: str, before: list[str], after: list[str]
+) -> list[str]:
+    """Return `before`, the menu of topic words, then `after`: as many words as MAX_SEGMENTS allows.
+
+    Words go most specific first (directory order); a long directory's menu is cut, not the reply.
+    """
+    say, topics = WORDING[language], directory.topics
+
+    def lines(count: int) -> list[str]:
+        return [*before, say["menu"].format(words=_words(topics[:count], language)), *after]
+
+    fits, too_many = 1, len(topics) + 1  # always name at least one word
+    while too_many - fits > 1:
+        middle = (fits + too_many) // 2
+        if count_segments("\n".join(lines(middle))).count <= MAX_SEGMENTS:
+            fits = middle
+        else:
+            too_many = middle
+    return lines(fits)
 
 
 def _reply(lines: list[str], language: str, **extra) -> SmsReply:
@@ -101,8 +124,7 @@ def compose_sms(directory: Directory, match: Match) -> SmsReply:
     language, say = match.language, WORDING[match.language]
     lines = lead_lines(directory, language)
     if not match.topics:
-        menu = say["menu"].format(words=_words(list(directory.topics), language))
-        return _reply([*lines, menu, say["danger"]], language)
+        return _reply(_with_menu(directory, language, lines, [say["danger"]]), language)
 
     topics = [directory.topic(tid) for tid in match.topics]
     seen = set(directory.always_first)
@@ -139,9 +161,8 @@ def compose_help(directory: Directory, language: str = "en") -> SmsReply:
 
 def compose_welcome(directory: Directory, language: str = "en") -> SmsReply:
     """Return the answer to START/UNSTOP: a welcome, the lead numbers and the topic words."""
-    say = WORDING[language]
-    menu = say["menu"].format(words=_words(list(directory.topics), language))
-    return _reply([say["welcome"], *lead_lines(directory, language), menu], language)
+    before = [WORDING[language]["welcome"], *lead_lines(directory, language)]
+    return _reply(_with_menu(directory, language, before, []), language)
 
 
 OPT_OUT = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit"})
