@@ -29,5 +29,9 @@ lint: $(STAMP)
 check: $(STAMP)
 	$(BIN)/referral-bot check
 
+# Load the Procfile's server with signed texts and print throughput, latency and memory.
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
