@@ -19,6 +19,7 @@ from app import create_app
 from app.cli import main
 from app.matching import build_index, normalize
 from app.replies import OPT_OUT, answer_text
+from app.segments import GSM_BASIC, GSM_EXTENSION, count_segments
 from app.validation import load_text
 
 HELP_LINE = "800-854-7771"
@@ -209,3 +210,30 @@ def test_reload_under_load_serves_one_whole_directory(referrals_file):
 
     assert answers.count(old_answer) + answers.count(new_answer) == len(answers)
     assert len(answers) >= 8 * 6
+
+
+def segments_one_by_one(body: str) -> tuple[str, int, int]:
+    """Count segments character by character, as the carriers' rule is written."""
+    gsm = all(char in GSM_BASIC or char in GSM_EXTENSION for char in body)
+    encoding, single, part = ("GSM-7", 160, 153) if gsm else ("UCS-2", 70, 67)
+    sizes = [2 if (char in GSM_EXTENSION if gsm else ord(char) > 0xFFFF) else 1 for char in body]
+    if sum(sizes) <= single:
+        return encoding, 1 if body else 0, sum(sizes)
+    count, used = 1, 0
+    for size in sizes:
+        if used + size > part:
+            count, used = count + 1, 0
+        used += size
+    return encoding, count, sum(sizes)
+
+
+@FUZZ
+@given(
+    body=st.text(
+        st.sampled_from(sorted(GSM_BASIC | GSM_EXTENSION)) | st.characters(codec="utf-8"),
+        max_size=700,
+    )
+)
+def test_segment_count_follows_the_carriers_rule(body):
+    segments = count_segments(body)
+    assert (segments.encoding, segments.count, segments.units) == segments_one_by_one(body)
