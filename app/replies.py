@@ -170,8 +170,13 @@ OPT_IN = frozenset({"start", "unstop", "yes"})
 INFO = frozenset({"help", "info"})
 
 
-def answer_text(directory: Directory, index: Index, text: str) -> SmsReply | None:
-    """Return the reply to a text, or None for an opt-out (Twilio sends the confirmation)."""
+def answer_text(
+    directory: Directory, index: Index, text: str, compose=compose_sms
+) -> SmsReply | None:
+    """Return the reply to a text, or None for an opt-out (Twilio sends the confirmation).
+
+    `compose` turns a match into a reply; the server passes a cached compose_sms.
+    """
     command = normalize(text)
     if command in OPT_OUT:
         return None
@@ -179,4 +184,4 @@ def answer_text(directory: Directory, index: Index, text: str) -> SmsReply | Non
         return compose_welcome(directory)
     if command in INFO:
         return compose_help(directory)
-    return compose_sms(directory, index.match(text))
+    return compose(directory, index.match(text))
