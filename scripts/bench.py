@@ -95,6 +95,10 @@ def signed_requests(port: int) -> list[tuple[str, str]]:
     return pairs
 
 
+def form_headers(signature: str) -> dict[str, str]:
+    return {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature}
+
+
 def large_directory(target: Path) -> Path:
     """Write the shipped directory plus GENERATED_TOPICS made-up topics; return its path."""
     data = yaml.safe_load((ROOT / "data" / "referrals.yaml").read_text(encoding="utf-8"))
@@ -165,19 +169,27 @@ class Server:
                 start_new_session=True,
             )
 
-    def wait_ready(self, timeout: float = 30.0) -> None:
+    def wait_ready(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise SystemExit(f"server exited:\n{self.log.read_text(errors='replace')}")
-            if len(self.workers()) >= 2:
-                try:
-                    with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                        return
-                except OSError:
-                    pass
+            if len(self.workers()) >= 2 and self.answers():
+                return
             time.sleep(0.1)
         raise SystemExit(f"server did not start in {timeout:.0f} s")
+
+    def answers(self) -> bool:
+        """Tell whether a worker answers a signed text (it has loaded its directory)."""
+        body, signature = signed_requests(self.port)[0]
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request("POST", "/sms", body, form_headers(signature))
+            return connection.getresponse().status == 200
+        except OSError:
+            return False
+        finally:
+            connection.close()
 
     def workers(self) -> list[int]:
         pid = self.process.pid
@@ -265,15 +277,7 @@ def load_with_threads(port: int, seconds: float) -> tuple[int, float, float, flo
             n += 1
             started = time.perf_counter()
             try:
-                connection.request(
-                    "POST",
-                    "/sms",
-                    body,
-                    {
-                        "Content-Type": "application/x-www-form-urlencoded",
-                        "X-Twilio-Signature": signature,
-                    },
-                )
+                connection.request("POST", "/sms", body, form_headers(signature))
                 response = connection.getresponse()
                 response.read()
                 ok = response.status == 200
