@@ -43,5 +43,9 @@ browser:
 screenshot: $(STAMP) browser
 	$(BIN)/python scripts/screenshot.py
 
+# Load the Procfile's server with signed texts and print throughput, latency and memory.
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,5 +1,6 @@
 """Match what a texter or caller said against the topics' keywords (pure: no Flask, no I/O)."""
 
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -52,23 +53,27 @@ def common_words() -> frozenset[str]:
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
+# "don't" and "dont" are the same word; "$$" and "r@ped" are spelt that way on purpose.
+SPELLING = str.maketrans({**dict.fromkeys(APOSTROPHES), "$": " money ", "@": "a"})
+NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() plus "_"
+REPEATED = re.compile(r"(\w)\1\1+")
+
+
+def _two_of_a_letter(run: re.Match) -> str:
+    # "sooo" and "helppp": three or more of a letter are two; digits stay as they are
+    return run[1] * 2 if run[1].isalpha() else run[0]
+
+
 def normalize(text: str) -> str:
     """Return `text` folded for matching: lower case, no accents, no punctuation, one space."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    text = text.replace("$", " money ").replace("@", "a")  # "$$", "r@ped"
-    letters = []
-    for char in text:
-        if char in APOSTROPHES:
-            continue  # "don't" and "dont" are the same word
-        if char.isalnum():
-            # "sooo" and "helppp": three or more of a letter are one letter
-            if len(letters) >= 2 and letters[-1] == letters[-2] == char and char.isalpha():
-                continue
-            letters.append(char)
-        else:
-            letters.append(" ")
-    return " ".join("".join(letters).split())
+    if text.isascii():
+        text = text.lower()  # what the Unicode folding below does to ASCII, at a fraction
+    else:
+        text = unicodedata.normalize("NFKC", text).casefold()
+        text = unicodedata.normalize("NFD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = NOT_ALNUM.sub(" ", text.translate(SPELLING))
+    return " ".join(REPEATED.sub(_two_of_a_letter, text).split())
 
 
 @lru_cache(maxsize=8192)  # bounded: texters' words are unbounded

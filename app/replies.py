@@ -1,6 +1,6 @@
 """Compose the text a texter gets back (pure: the webhook, the CLI and the staff page share it)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .directory import Directory, Resource, Topic
@@ -106,8 +106,30 @@ def resource_order(directory: Directory, topic_ids: tuple[str, ...]) -> tuple[st
     return tuple(order)
 
 
-def _words(topics: list[Topic], language: str) -> str:
+def _words(topics: Sequence[Topic], language: str) -> str:
     return ", ".join(topic.word(language) for topic in topics)
+
+
+def _with_menu(
+    directory: Directory, language: str, before: list[str], after: list[str]
+) -> list[str]:
+    """Return `before`, the menu of topic words, then `after`: as many words as MAX_SEGMENTS allows.
+
+    Words go most specific first (directory order); a long directory's menu is cut, not the reply.
+    """
+    say, topics = WORDING[language], directory.topics
+
+    def lines(count: int) -> list[str]:
+        return [*before, say["menu"].format(words=_words(topics[:count], language)), *after]
+
+    fits, too_many = 1, len(topics) + 1  # always name at least one word
+    while too_many - fits > 1:
+        middle = (fits + too_many) // 2
+        if count_segments("\n".join(lines(middle))).count <= MAX_SEGMENTS:
+            fits = middle
+        else:
+            too_many = middle
+    return lines(fits)
 
 
 def _reply(lines: list[str], language: str, **extra) -> SmsReply:
@@ -124,8 +146,7 @@ def compose_sms(directory: Directory, match: Match) -> SmsReply:
     language, say = match.language, WORDING[match.language]
     lines = lead_lines(directory, language)
     if not match.topics:
-        menu = say["menu"].format(words=_words(list(directory.topics), language))
-        return _reply([*lines, menu, say["danger"]], language)
+        return _reply(_with_menu(directory, language, lines, [say["danger"]]), language)
 
     topics = [directory.topic(tid) for tid in match.topics]
 
@@ -175,9 +196,8 @@ def compose_help(directory: Directory, language: str = "en") -> SmsReply:
 
 def compose_welcome(directory: Directory, language: str = "en") -> SmsReply:
     """Return the answer to START/UNSTOP: a welcome, the lead numbers and the topic words."""
-    say = WORDING[language]
-    menu = say["menu"].format(words=_words(list(directory.topics), language))
-    return _reply([say["welcome"], *lead_lines(directory, language), menu], language)
+    before = [WORDING[language]["welcome"], *lead_lines(directory, language)]
+    return _reply(_with_menu(directory, language, before, []), language)
 
 
 OPT_OUT = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit"})
@@ -185,8 +205,13 @@ OPT_IN = frozenset({"start", "unstop", "yes"})
 INFO = frozenset({"help", "info"})
 
 
-def answer_text(directory: Directory, index: Index, text: str) -> SmsReply | None:
-    """Return the reply to a text, or None for an opt-out (Twilio sends the confirmation)."""
+def answer_text(
+    directory: Directory, index: Index, text: str, compose=compose_sms
+) -> SmsReply | None:
+    """Return the reply to a text, or None for an opt-out (Twilio sends the confirmation).
+
+    `compose` turns a match into a reply; the server passes a cached compose_sms.
+    """
     command = normalize(text)
     if command in OPT_OUT:
         return None
@@ -194,4 +219,4 @@ def answer_text(directory: Directory, index: Index, text: str) -> SmsReply | Non
         return compose_welcome(directory)
     if command in INFO:
         return compose_help(directory)
-    return compose_sms(directory, index.match(text))
+    return compose(directory, index.match(text))

@@ -21,22 +21,29 @@ class Segments:
     units: int  # septets (GSM-7) or UTF-16 code units (UCS-2)
 
 
+GSM = GSM_BASIC | GSM_EXTENSION
+
+
 def encoding_of(body: str) -> str:
     """Return GSM-7 if every character fits the GSM alphabet, else UCS-2."""
-    allowed = GSM_BASIC | GSM_EXTENSION
-    return "GSM-7" if all(char in allowed for char in body) else "UCS-2"
+    return "GSM-7" if GSM.issuperset(body) else "UCS-2"
 
 
 def count_segments(body: str) -> Segments:
     """Return the encoding and segment count of `body`."""
     encoding = encoding_of(body)
+    # Every reply is counted several times while it is composed: skip per-character work when
+    # no character takes two units, and count whole segments.
     if encoding == "GSM-7":
-        sizes = [2 if char in GSM_EXTENSION else 1 for char in body]
+        wide = GSM_EXTENSION.intersection(body)
     else:
-        sizes = [2 if ord(char) > 0xFFFF else 1 for char in body]  # surrogate pairs
-    units = sum(sizes)
+        wide = {char for char in set(body) if ord(char) > 0xFFFF}  # surrogate pairs
+    units = len(body) + sum(body.count(char) for char in wide)
     if units <= SINGLE[encoding]:
         return Segments(encoding, 1 if body else 0, units)
+    if not wide:
+        return Segments(encoding, -(-units // PART[encoding]), units)
+    sizes = [2 if char in wide else 1 for char in body]
     # A character's units never straddle two segments (an escape pair or a surrogate pair).
     count, used = 1, 0
     for size in sizes:

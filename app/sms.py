@@ -23,7 +23,8 @@ def reply():
     response = MessagingResponse()
     answer = None
     if "OptOutType" not in request.form:
-        answer = answer_text(snapshot.directory, snapshot.index, request.form.get("Body", ""))
+        text = request.form.get("Body", "")
+        answer = answer_text(snapshot.directory, snapshot.index, text, snapshot.compose)
     if answer is not None:
         response.message(answer.body)
     log.info(

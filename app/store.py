@@ -3,14 +3,18 @@
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .directory import Directory
-from .matching import Index, build_index
+from .matching import Index, Match, build_index
+from .replies import SmsReply, compose_sms
 from .validation import DirectoryError, Problem, load_file
 
 log = logging.getLogger(__name__)
+
+
+MAX_CACHED_REPLIES = 1024
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,22 @@ class Snapshot:
     index: Index
     stamp: tuple[int, int, int]
     loaded_at: float
+    replies: dict[Match, SmsReply] = field(default_factory=dict, compare=False, repr=False)
+
+    def compose(self, directory: Directory, match: Match) -> SmsReply:
+        """Return compose_sms(directory, match), composed once per snapshot and match.
+
+        Texts about the same topics get the same reply, and composing (trying each topic
+        against the four-text budget) costs more than matching.
+        """
+        if directory is not self.directory:
+            return compose_sms(directory, match)
+        reply = self.replies.get(match)
+        if reply is None:
+            if len(self.replies) >= MAX_CACHED_REPLIES:
+                self.replies.clear()  # many topic combinations: start over rather than grow
+            reply = self.replies[match] = compose_sms(directory, match)
+        return reply
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:

@@ -14,6 +14,7 @@ from .directory import SCHEMA_PATH, Directory
 from .matching import phrase_key
 
 Path_ = tuple[str | int, ...]
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True, order=True)
@@ -62,9 +63,11 @@ def load_file(path: str | Path) -> Directory:
 
 def load_text(text: str, filename: str = "<text>") -> Directory:
     """Return the directory written in `text`, or raise DirectoryError."""
+    # Parse once, keeping the node tree for line numbers; libyaml (C) when the wheel has it.
+    loader = SafeLoader(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
@@ -74,6 +77,8 @@ def load_text(text: str, filename: str = "<text>") -> Directory:
         ) from None
     except yaml.YAMLError as error:
         raise DirectoryError(filename, [Problem(1, f"YAML syntax: {error}")]) from None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise DirectoryError(
             filename, [Problem(1, "the file must hold service, always_first, resources and topics")]

@@ -1,0 +1,371 @@
+"""`make bench`: load the real gunicorn server with signed texts and print one table.
+
+Three runs, one after another, each under the Procfile's own command on 127.0.0.1:
+the bot on the shipped directory, a bare Flask app that only reads the form (the floor), and the
+bot on a generated directory 100 times larger. Each run is warmed up, loaded for DURATION seconds
+at CONNECTIONS connections, measured, and its server killed. Load comes from wrk when it is
+installed (a Lua script cycles through pre-signed requests), otherwise from Python threads.
+The load generator shares the machine's cores with the server: see docs/benchmarks.md.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import yaml
+from twilio.request_validator import RequestValidator
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "bench-auth-token"
+DURATION = 10.0
+WARM_UP = 2.0
+CONNECTIONS = 16
+GENERATED_TOPICS = 700
+TARGETS = "bot/bare >= 0.90, large/shipped >= 0.95, p99 < 20 ms, 0 errors, RSS < 80 MB/worker"
+FLOOR_REPLY = (
+    '<?xml version="1.0" encoding="UTF-8"?><Response><Message>24/7 Help Line: 800-854-7771'
+    "</Message></Response>"
+)
+
+
+def bare_app():
+    """Return the floor: a Flask app that reads the form and answers a fixed <Message>."""
+    from flask import Flask, Response, request
+
+    app = Flask(__name__)
+
+    @app.post("/sms")
+    def reply():
+        request.form.get("Body", "")
+        return Response(FLOOR_REPLY, mimetype="text/xml")
+
+    return app
+
+
+@dataclass
+class Result:
+    name: str
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    rss_mb: list[float]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def texts() -> list[str]:
+    """Return the realistic texts of tests/phrasings.tsv."""
+    lines = (ROOT / "tests" / "phrasings.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    return [line.split("\t")[0] for line in lines if line.strip()]
+
+
+def signed_requests(port: int) -> list[tuple[str, str]]:
+    """Return (form body, signature) pairs, signed for this server's exact URL."""
+    validator = RequestValidator(TOKEN)
+    url = f"http://127.0.0.1:{port}/sms"
+    pairs = []
+    for n, text in enumerate(texts()):
+        form = {
+            "AccountSid": "AC" + "0" * 32,
+            "MessageSid": f"SM{n:032x}",
+            "From": f"+1555010{n % 10000:04d}",
+            "To": "+15550199",
+            "Body": text,
+            "NumMedia": "0",
+            "NumSegments": "1",
+        }
+        pairs.append((urlencode(form), validator.compute_signature(url, form)))
+    return pairs
+
+
+def form_headers(signature: str) -> dict[str, str]:
+    return {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature}
+
+
+def large_directory(target: Path) -> Path:
+    """Write the shipped directory plus GENERATED_TOPICS made-up topics; return its path."""
+    data = yaml.safe_load((ROOT / "data" / "referrals.yaml").read_text(encoding="utf-8"))
+    resource_ids = [resource["id"] for resource in data["resources"]]
+    for n in range(GENERATED_TOPICS):
+        word = "".join(chr(ord("A") + int(d)) for d in f"{n:03d}")  # 0..999 as letters: AAA..
+        data["topics"].append(
+            {
+                "id": f"topic{n}",
+                "label": {"en": f"made-up topic {n}", "es": f"tema inventado {n}"},
+                "word": {"en": f"TOPIC{word}", "es": f"TEMA{word}"},
+                "resources": [resource_ids[n % len(resource_ids)]],
+                "keywords": {
+                    "en": [f"topic{n} word", f"topic{n} thing", f"made up {n}"],
+                    "es": [f"tema{n} palabra"],
+                },
+            }
+        )
+    target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    from app.validation import load_file
+
+    load_file(target)  # refuse to measure a directory the server would refuse
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def procfile_command(app_spec: str) -> str:
+    """Return the Procfile's web command, bound to loopback, serving `app_spec`."""
+    for line in (ROOT / "Procfile").read_text(encoding="utf-8").splitlines():
+        if line.startswith("web:"):
+            command = line.removeprefix("web:").strip()
+            break
+    else:
+        raise SystemExit("Procfile has no web: command")
+    command = command.replace("0.0.0.0", "127.0.0.1").replace("'app:create_app()'", app_spec)
+    if "127.0.0.1" not in command or app_spec not in command:
+        raise SystemExit(f"cannot adapt the Procfile command for the bench: {command}")
+    return command
+
+
+class Server:
+    """The Procfile command running in its own process group, killed on exit."""
+
+    def __init__(self, app_spec: str, env: dict, log: Path):
+        self.port = free_port()
+        self.log = log
+        environment = {
+            **os.environ,
+            **env,
+            "PORT": str(self.port),
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'scripts'}",
+        }
+        environment.pop("DEMO_MODE", None)
+        with log.open("wb") as stderr:
+            self.process = subprocess.Popen(
+                ["sh", "-c", "exec " + procfile_command(app_spec)],
+                cwd=ROOT,
+                env=environment,
+                stdout=subprocess.DEVNULL,  # the access log: written, as in production, unread
+                stderr=stderr,
+                start_new_session=True,
+            )
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"server exited:\n{self.log.read_text(errors='replace')}")
+            if len(self.workers()) >= 2 and self.answers():
+                return
+            time.sleep(0.1)
+        raise SystemExit(f"server did not start in {timeout:.0f} s")
+
+    def answers(self) -> bool:
+        """Tell whether a worker answers a signed text (it has loaded its directory)."""
+        body, signature = signed_requests(self.port)[0]
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request("POST", "/sms", body, form_headers(signature))
+            return connection.getresponse().status == 200
+        except OSError:
+            return False
+        finally:
+            connection.close()
+
+    def workers(self) -> list[int]:
+        pid = self.process.pid
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return []
+        return [int(child) for child in children]
+
+    def rss_mb(self) -> list[float]:
+        """Return each worker's resident memory (VmRSS), in MB."""
+        sizes = []
+        for pid in self.workers():
+            status = Path(f"/proc/{pid}/status").read_text()
+            kilobytes = int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))
+            sizes.append(kilobytes / 1024)
+        return sizes
+
+    def failures(self) -> int:
+        """Return how many requests the app answered with its fallback after an exception."""
+        return self.log.read_text(errors="replace").count("handler failed")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+WRK_SCRIPT = """
+local requests = {%s}
+local i = 0
+request = function()
+  i = i %% #requests + 1
+  return requests[i]
+end
+done = function(summary, latency, _)
+  local e = summary.errors
+  io.write(string.format("BENCH %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99), e.connect + e.read + e.write + e.status
+    + e.timeout))
+end
+"""
+
+
+def load_with_wrk(port: int, seconds: float, workdir: Path) -> tuple[int, float, float, float, int]:
+    entries = []
+    for body, signature in signed_requests(port):
+        headers = (
+            '{["Content-Type"]="application/x-www-form-urlencoded",'
+            f'["X-Twilio-Signature"]={json.dumps(signature)}}}'
+        )
+        entries.append(f'wrk.format("POST", "/sms", {headers}, {json.dumps(body)})')
+    script = workdir / "signed.lua"
+    script.write_text(WRK_SCRIPT % ",\n".join(entries), encoding="utf-8")
+    output = subprocess.run(
+        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds:.0f}s", "-s", str(script)]
+        + [f"http://127.0.0.1:{port}/sms"],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 30,
+        check=True,
+    ).stdout
+    numbers = re.search(r"^BENCH (\d+) (\d+) (\d+) (\d+) (\d+)$", output, re.M)
+    requests, micros, p50, p99, errors = (int(n) for n in numbers.groups())
+    return requests, micros / 1e6, p50 / 1000, p99 / 1000, errors
+
+
+def load_with_threads(port: int, seconds: float) -> tuple[int, float, float, float, int]:
+    """Keep CONNECTIONS keep-alive connections busy from threads (when wrk is missing)."""
+    pairs = signed_requests(port)
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def connection_loop(offset: int) -> None:
+        mine, failed, n = [], 0, offset
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while time.monotonic() < deadline:
+            body, signature = pairs[n % len(pairs)]
+            n += 1
+            started = time.perf_counter()
+            try:
+                connection.request("POST", "/sms", body, form_headers(signature))
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            mine.append(time.perf_counter() - started)
+            failed += not ok
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            errors[0] += failed
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=connection_loop, args=(n * 7,)) for n in range(CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+
+    def percentile(p: float) -> float:
+        return (
+            latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else 0
+        )
+
+    return len(latencies), elapsed, percentile(0.50), percentile(0.99), errors[0]
+
+
+def measure(key: str, name: str, app_spec: str, env: dict, workdir: Path, seconds: float) -> Result:
+    server = Server(app_spec, env, workdir / f"{key}.log")
+    try:
+        server.wait_ready()
+        load = (
+            (lambda s: load_with_wrk(server.port, s, workdir))
+            if shutil.which("wrk")
+            else (lambda s: load_with_threads(server.port, s))
+        )
+        load(WARM_UP)  # both workers import, build their indexes and fill their caches
+        requests, elapsed, p50, p99, errors = load(seconds)
+        rss = server.rss_mb()
+        errors += server.failures()
+    finally:
+        server.stop()
+    return Result(name, requests, elapsed, p50, p99, errors, rss)
+
+
+def table(results: dict[str, Result], generator: str) -> str:
+    rows = [
+        f"load: {generator}, {CONNECTIONS} connections, {DURATION:.0f} s per target, "
+        f"{os.cpu_count()} cores shared by the load generator and the server",
+        f"{'target':<22}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'RSS/worker MB':>16}",
+    ]
+    for result in results.values():
+        rss = "/".join(f"{mb:.1f}" for mb in result.rss_mb) or "-"
+        rows.append(
+            f"{result.name:<22}{result.rps:>8.0f}{result.p50_ms:>9.2f}{result.p99_ms:>9.2f}"
+            f"{result.errors:>8}{rss:>16}"
+        )
+    bare, bot, large = results["bare"], results["bot"], results["large"]
+    rows.append(
+        f"bot/bare = {bot.rps / bare.rps:.2f}   large/shipped = {large.rps / bot.rps:.2f}"
+        f"   (targets: {TARGETS})"
+    )
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=DURATION, help="load per target")
+    args = parser.parse_args()
+    generator = "wrk" if shutil.which("wrk") else "Python threads (wrk not installed)"
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        workdir = Path(tmp)
+        large = large_directory(workdir / "referrals-large.yaml")
+        runs = {
+            "bot": ("bot, shipped directory", "'app:create_app()'", {}),
+            "bare": ("bare Flask (floor)", "'bench:bare_app()'", {}),
+            "large": ("bot, 100x directory", "'app:create_app()'", {"REFERRALS_PATH": str(large)}),
+        }
+        results = {}
+        for key, (name, spec, env) in runs.items():
+            print(f"measuring {name} ...", file=sys.stderr, flush=True)
+            results[key] = measure(key, name, spec, env, workdir, args.seconds)
+    print(table(results, generator))
+
+
+if __name__ == "__main__":
+    main()

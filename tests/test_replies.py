@@ -1,0 +1,57 @@
+from functools import cache
+
+import pytest
+import yaml
+
+from app.matching import build_index
+from app.replies import MAX_SEGMENTS, answer_text
+from app.validation import DirectoryError, load_text
+from conftest import SHIPPED
+
+
+@cache
+def directory_with_topics(extra: int):
+    """Return the shipped directory with `extra` made-up topics after its own."""
+    data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    for n in range(extra):
+        word = "".join(chr(ord("A") + int(d)) for d in f"{n:03d}")
+        data["topics"].append(
+            {
+                "id": f"topic{n}",
+                "label": {"en": f"topic {n}", "es": f"tema {n}"},
+                "word": {"en": f"TOPIC{word}", "es": f"TEMA{word}"},
+                "resources": ["la_211"],
+                "keywords": {"en": [f"topic{n} word"]},
+            }
+        )
+    return load_text(yaml.safe_dump(data, allow_unicode=True))
+
+
+@pytest.mark.parametrize("extra", [0, 700])
+@pytest.mark.parametrize("text", ["qwerty uiop", "START", "hola, que tal"])
+def test_menu_fits_however_many_topics(extra, text):
+    directory = directory_with_topics(extra)
+    reply = answer_text(directory, build_index(directory), text)
+    assert reply.segments.count <= MAX_SEGMENTS
+    assert "800-854-7771" in reply.body.splitlines()[0 if text != "START" else 1]
+    assert directory.topics[0].word(reply.language) in reply.body
+    # The shipped directory's menu names every topic.
+    assert extra or all(topic.word(reply.language) in reply.body for topic in directory.topics)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "says"),
+    [
+        ("service: {name: x\n", 2, "YAML syntax"),
+        ("service: 1\nservice: 2\n", 2, "given twice here (first at line 1)"),
+        ("service: *missing\n", 1, "YAML syntax"),
+        ("a: 1\n---\nb: 2\n", 2, "YAML syntax"),
+        ("- just a list\n", 1, "must hold service"),
+        ("", 1, "must hold service"),
+    ],
+)
+def test_broken_yaml_names_the_line(text, line, says):
+    with pytest.raises(DirectoryError) as raised:
+        load_text(text, "referrals.yaml")
+    report = raised.value.report().splitlines()
+    assert any(row.startswith(f"referrals.yaml:{line}: ") and says in row for row in report)
