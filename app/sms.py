@@ -2,6 +2,7 @@
 
 import logging
 import time
+from functools import lru_cache
 
 from flask import Blueprint, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
@@ -20,13 +21,10 @@ def reply():
     """Answer a text with TwiML; log topics and timing, never the number or the words."""
     started = time.perf_counter()
     snapshot = current_app.extensions["referrals"].current()
-    response = MessagingResponse()
     answer = None
     if "OptOutType" not in request.form:
         text = request.form.get("Body", "")
         answer = answer_text(snapshot.directory, snapshot.index, text, snapshot.compose)
-    if answer is not None:
-        response.message(answer.body)
     log.info(
         "sms topics=%s language=%s segments=%s ms=%.1f",
         ",".join(answer.topics) if answer else "opt-out",
@@ -34,4 +32,13 @@ def reply():
         answer.segments.count if answer else 0,
         (time.perf_counter() - started) * 1000,
     )
-    return twiml(response)
+    return twiml(reply_twiml(answer.body if answer else None))
+
+
+@lru_cache(maxsize=1024)
+def reply_twiml(body: str | None) -> str:
+    """Return the TwiML that sends `body` (None: send nothing); replies repeat, so render once."""
+    response = MessagingResponse()
+    if body is not None:
+        response.message(body)
+    return str(response)
