@@ -16,6 +16,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,9 +31,10 @@ from twilio.request_validator import RequestValidator
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "bench-auth-token"
-DURATION = 10.0
+DURATION = 10.0  # per target, split into ROUNDS turns
 WARM_UP = 2.0
 CONNECTIONS = 16
+ROUNDS = 5
 GENERATED_TOPICS = 700
 TARGETS = "bot/bare >= 0.90, large/shipped >= 0.95, p99 < 20 ms, 0 errors, RSS < 80 MB/worker"
 FLOOR_REPLY = (
@@ -64,6 +66,7 @@ class Result:
     p99_ms: float
     errors: int
     rss_mb: list[float]
+    rounds: list[float]  # requests per second in each round
 
     @property
     def rps(self) -> float:
@@ -309,28 +312,59 @@ def load_with_threads(port: int, seconds: float) -> tuple[int, float, float, flo
     return len(latencies), elapsed, percentile(0.50), percentile(0.99), errors[0]
 
 
-def measure(key: str, name: str, app_spec: str, env: dict, workdir: Path, seconds: float) -> Result:
-    server = Server(app_spec, env, workdir / f"{key}.log")
+def measure(runs: dict, workdir: Path, seconds: float) -> dict[str, Result]:
+    """Load every target in ROUNDS turns, so noise from elsewhere on the machine hits all alike.
+
+    Servers run side by side; an idle sync worker costs nothing while another target is loaded.
+    """
+    servers: dict[str, Server] = {}
     try:
-        server.wait_ready()
-        load = (
-            (lambda s: load_with_wrk(server.port, s, workdir))
-            if shutil.which("wrk")
-            else (lambda s: load_with_threads(server.port, s))
-        )
-        load(WARM_UP)  # both workers import, build their indexes and fill their caches
-        requests, elapsed, p50, p99, errors = load(seconds)
-        rss = server.rss_mb()
-        errors += server.failures()
+        for key, (_, spec, env) in runs.items():
+            servers[key] = Server(spec, env, workdir / f"{key}.log")
+        for server in servers.values():
+            server.wait_ready()
+
+        def load(server: Server, burst: float) -> tuple[int, float, float, float, int]:
+            if shutil.which("wrk"):
+                return load_with_wrk(server.port, burst, workdir)
+            return load_with_threads(server.port, burst)
+
+        for server in servers.values():
+            load(server, WARM_UP)  # both workers import, build their indexes, fill their caches
+        turns: dict[str, list] = {key: [] for key in runs}
+        for round_ in range(ROUNDS):
+            for key, server in servers.items():
+                print(f"round {round_ + 1}/{ROUNDS}: {runs[key][0]}", file=sys.stderr, flush=True)
+                turns[key].append(load(server, seconds / ROUNDS))
+        results = {}
+        for key, server in servers.items():
+            done = turns[key]
+            results[key] = Result(
+                runs[key][0],
+                requests=sum(turn[0] for turn in done),
+                seconds=sum(turn[1] for turn in done),
+                p50_ms=statistics.median(turn[2] for turn in done),
+                p99_ms=statistics.median(turn[3] for turn in done),
+                errors=sum(turn[4] for turn in done) + server.failures(),
+                rss_mb=server.rss_mb(),
+                rounds=[turn[0] / turn[1] for turn in done],
+            )
+        return results
     finally:
-        server.stop()
-    return Result(name, requests, elapsed, p50, p99, errors, rss)
+        for server in servers.values():
+            server.stop()
 
 
-def table(results: dict[str, Result], generator: str) -> str:
+def round_ratio(top: Result, bottom: Result) -> float:
+    """Return the median over rounds of top/bottom requests per second (same-moment pairs)."""
+    return statistics.median(a / b for a, b in zip(top.rounds, bottom.rounds, strict=True))
+
+
+def table(results: dict[str, Result], generator: str, load_before: str) -> str:
     rows = [
-        f"load: {generator}, {CONNECTIONS} connections, {DURATION:.0f} s per target, "
-        f"{os.cpu_count()} cores shared by the load generator and the server",
+        f"load: {generator}, {CONNECTIONS} connections, {ROUNDS} rounds x "
+        f"{DURATION / ROUNDS:.0f} s per target; {os.cpu_count()} cores shared by the load "
+        f"generator and the server; load average before: {load_before}",
         f"{'target':<22}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'RSS/worker MB':>16}",
     ]
     for result in results.values():
@@ -341,9 +375,10 @@ def table(results: dict[str, Result], generator: str) -> str:
         )
     bare, bot, large = results["bare"], results["bot"], results["large"]
     rows.append(
-        f"bot/bare = {bot.rps / bare.rps:.2f}   large/shipped = {large.rps / bot.rps:.2f}"
-        f"   (targets: {TARGETS})"
+        f"bot/bare = {round_ratio(bot, bare):.2f}   large/shipped = {round_ratio(large, bot):.2f}"
+        "   (medians of per-round ratios)"
     )
+    rows.append(f"targets: {TARGETS}")
     return "\n".join(rows)
 
 
@@ -352,6 +387,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=DURATION, help="load per target")
     args = parser.parse_args()
     generator = "wrk" if shutil.which("wrk") else "Python threads (wrk not installed)"
+    load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         workdir = Path(tmp)
         large = large_directory(workdir / "referrals-large.yaml")
@@ -360,11 +396,8 @@ def main() -> None:
             "bare": ("bare Flask (floor)", "'bench:bare_app()'", {}),
             "large": ("bot, 100x directory", "'app:create_app()'", {"REFERRALS_PATH": str(large)}),
         }
-        results = {}
-        for key, (name, spec, env) in runs.items():
-            print(f"measuring {name} ...", file=sys.stderr, flush=True)
-            results[key] = measure(key, name, spec, env, workdir, args.seconds)
-    print(table(results, generator))
+        results = measure(runs, workdir, args.seconds)
+    print(table(results, generator, load_before))
 
 
 if __name__ == "__main__":
