@@ -14,6 +14,7 @@ from rapidfuzz.distance import OSA
 from .directory import LANGUAGES, Directory
 
 MAX_GAP = 1  # words allowed between a phrase's words: "ran far away" still says "ran away"
+MAX_CACHED_TOKENS = 8192  # per index: the words texters use most stay cached
 MAX_WORD = 24  # longer "words" are noise, not typos of a keyword: skip the typo search
 MIN_STEM = 4  # shorter stems are too loose ("comida" -> "com" would match "como")
 APOSTROPHES = "'’‘`´"
@@ -122,13 +123,23 @@ class Index:
                         self.forms[token].add(key)
                         self.forms[key.split(":", 1)[1]].add(key)
         self.known_keys = {key for keys in self.forms.values() for key in keys}
+        # Stemming and the typo search cost more than the rest of a match; words repeat a lot.
+        self._keys_of_token: dict[str, frozenset[str]] = {}
         self.deletions: dict[str, set[str]] = defaultdict(set)
         for form in self.forms:
             for variant in _deletions(form, max_typos(len(form))):
                 self.deletions[variant].add(form)
 
-    def keys_for(self, token: str) -> set[str]:
+    def keys_for(self, token: str) -> frozenset[str]:
         """Return the keys a texter's word may stand for, typos corrected."""
+        keys = self._keys_of_token.get(token)
+        if keys is None:
+            if len(self._keys_of_token) >= MAX_CACHED_TOKENS:
+                self._keys_of_token.clear()  # texters' words are unbounded: start over
+            keys = self._keys_of_token[token] = frozenset(self._find_keys(token))
+        return keys
+
+    def _find_keys(self, token: str) -> set[str]:
         keys = {term_key(token, language) for language in LANGUAGES}
         found = keys & self.known_keys
         if found or not 3 < len(token) <= MAX_WORD or token.isdigit() or token in common_words():
@@ -175,7 +186,7 @@ class Index:
         for start, first in enumerate(keys):
             for key in first:
                 for phrase in self.by_first_key.get(key, ()):
-                    if _follows(phrase.keys[1:], keys, start + 1):
+                    if len(phrase.keys) == 1 or _follows(phrase.keys[1:], keys, start + 1):
                         found.add(phrase.topic)
                         said.add((start, phrase.language))
         for _, language in said:

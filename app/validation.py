@@ -64,10 +64,13 @@ def load_file(path: str | Path) -> Directory:
 def load_text(text: str, filename: str = "<text>") -> Directory:
     """Return the directory written in `text`, or raise DirectoryError."""
     # Parse once, keeping the node tree for line numbers; libyaml (C) when the wheel has it.
-    loader = SafeLoader(text)
     try:
-        root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
+        loader = SafeLoader(text)  # the pure-Python reader already rejects control characters
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
@@ -75,10 +78,12 @@ def load_text(text: str, filename: str = "<text>") -> Directory:
         raise DirectoryError(
             filename, [Problem(line, f"YAML syntax: {what}; check indentation, colons and quotes")]
         ) from None
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        what = f"character #x{error.character:04x} cannot be in the file: delete it"
+        raise DirectoryError(filename, [Problem(line, what)]) from None
     except yaml.YAMLError as error:
         raise DirectoryError(filename, [Problem(1, f"YAML syntax: {error}")]) from None
-    finally:
-        loader.dispose()
     if not isinstance(data, dict):
         raise DirectoryError(
             filename, [Problem(1, "the file must hold service, always_first, resources and topics")]

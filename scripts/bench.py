@@ -312,7 +312,7 @@ def load_with_threads(port: int, seconds: float) -> tuple[int, float, float, flo
     return len(latencies), elapsed, percentile(0.50), percentile(0.99), errors[0]
 
 
-def measure(runs: dict, workdir: Path, seconds: float) -> dict[str, Result]:
+def measure(runs: dict, workdir: Path, seconds: float, generator: str) -> dict[str, Result]:
     """Load every target in ROUNDS turns, so noise from elsewhere on the machine hits all alike.
 
     Servers run side by side; an idle sync worker costs nothing while another target is loaded.
@@ -325,7 +325,7 @@ def measure(runs: dict, workdir: Path, seconds: float) -> dict[str, Result]:
             server.wait_ready()
 
         def load(server: Server, burst: float) -> tuple[int, float, float, float, int]:
-            if shutil.which("wrk"):
+            if generator == "wrk":
                 return load_with_wrk(server.port, burst, workdir)
             return load_with_threads(server.port, burst)
 
@@ -361,6 +361,8 @@ def round_ratio(top: Result, bottom: Result) -> float:
 
 
 def table(results: dict[str, Result], generator: str, load_before: str) -> str:
+    if generator == "python":
+        generator = "Python threads (GIL-bound: use wrk for numbers to compare)"
     rows = [
         f"load: {generator}, {CONNECTIONS} connections, {ROUNDS} rounds x "
         f"{DURATION / ROUNDS:.0f} s per target; {os.cpu_count()} cores shared by the load "
@@ -385,8 +387,15 @@ def table(results: dict[str, Result], generator: str, load_before: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=DURATION, help="load per target")
+    parser.add_argument(
+        "--load", choices=["auto", "wrk", "python"], default="auto", help="load generator"
+    )
     args = parser.parse_args()
-    generator = "wrk" if shutil.which("wrk") else "Python threads (wrk not installed)"
+    generator = args.load
+    if generator == "auto":
+        generator = "wrk" if shutil.which("wrk") else "python"
+    # Interrupted or killed: still stop the servers (the finally blocks run on SystemExit).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         workdir = Path(tmp)
@@ -396,7 +405,7 @@ def main() -> None:
             "bare": ("bare Flask (floor)", "'bench:bare_app()'", {}),
             "large": ("bot, 100x directory", "'app:create_app()'", {"REFERRALS_PATH": str(large)}),
         }
-        results = measure(runs, workdir, args.seconds)
+        results = measure(runs, workdir, args.seconds, generator)
     print(table(results, generator, load_before))
 
 

@@ -3,6 +3,7 @@ from functools import cache
 import pytest
 import yaml
 
+from app import validation
 from app.matching import build_index
 from app.replies import MAX_SEGMENTS, answer_text
 from app.validation import DirectoryError, load_text
@@ -48,9 +49,13 @@ def test_menu_fits_however_many_topics(extra, text):
         ("a: 1\n---\nb: 2\n", 2, "YAML syntax"),
         ("- just a list\n", 1, "must hold service"),
         ("", 1, "must hold service"),
+        ("service:\n  name: \x01\n", 2, "#x0001 cannot be in the file"),
     ],
 )
-def test_broken_yaml_names_the_line(text, line, says):
+@pytest.mark.parametrize("loader", ["libyaml", "python"])
+def test_broken_yaml_names_the_line(monkeypatch, loader, text, line, says):
+    if loader == "python":  # what a machine without libyaml gets
+        monkeypatch.setattr(validation, "SafeLoader", yaml.SafeLoader)
     with pytest.raises(DirectoryError) as raised:
         load_text(text, "referrals.yaml")
     report = raised.value.report().splitlines()
