@@ -56,7 +56,7 @@ def whole_numbers(text: str) -> Markup:
 
 @bp.after_request
 def keep_private(response: Response) -> Response:
-    """Keep the page (and a preview's text in its URL) out of caches, referrers and indexes."""
+    """Keep the page out of caches, referrers and search indexes."""
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Robots-Tag"] = "noindex"
@@ -66,14 +66,16 @@ def keep_private(response: Response) -> Response:
     return response
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
 @staff_only
 def page():
     """Show the directory in service, any problem with its file, and a reply preview."""
     store = current_app.extensions["referrals"]
     snapshot = store.current()
-    text = request.args.get("text", "")
-    language = request.args.get("language", "auto")
+    # The form posts, so a typed text stays out of the address bar, history and router logs.
+    asked_with = request.form if request.method == "POST" else request.args
+    text = asked_with.get("text", "")
+    language = asked_with.get("language", "auto")
     if language not in LANGUAGE_CHOICES:
         language = "auto"
     asked = bool(text.strip())

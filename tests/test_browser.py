@@ -57,6 +57,7 @@ def test_preview_a_text_then_the_same_text_in_spanish(browser, base_url):
     assert reply[0] == "24/7 Help Line: 800-854-7771"
     assert "Runaway Safeline: 800-786-2929 or text 66008" in reply
     assert "English (detected)" in browser.find_element(By.ID, "reply-facts").text
+    assert "ran" not in browser.current_url  # the text is posted, never put in the address
 
     # The text stays in the box, so switching the language is one choice and one key.
     Select(labelled(browser, "Reply language")).select_by_value("es")

@@ -29,7 +29,10 @@ def staff(staff_app):
     client = staff_app.test_client()
 
     def get(query: dict | None = None):
-        response = client.get("/", query_string=query or {}, headers=basic("staff", PASSWORD))
+        if query:  # as the page's form sends it
+            response = client.post("/", data=query, headers=basic("staff", PASSWORD))
+        else:
+            response = client.get("/", headers=basic("staff", PASSWORD))
         assert response.status_code == 200
         return response.get_data(as_text=True)
 
