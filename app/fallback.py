@@ -1,8 +1,10 @@
 """What Twilio gets when anything inside a handler fails: the Help Line, never a 5xx."""
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
+
+from . import speech
 
 # Used only if even the directory in memory cannot be read; it is the brochure's Help Line.
 LAST_RESORT_HELP_LINE = "800-854-7771"
@@ -29,13 +31,11 @@ def sms_fallback() -> Response:
 
 
 def voice_fallback() -> Response:
-    """Return a call that says the Help Line and connects to it."""
+    """Return a call that says the Help Line, in the call's language, and connects to it."""
+    language = "es" if request.args.get("lang") == "es" else "en"
     number = help_line_number()
+    help_line = speech.WORDING[language]["help_line"].format(number=speech.spoken_number(number))
     call = VoiceResponse()
-    call.say(
-        "Sorry, something went wrong. Connecting you to the 24/7 Help Line, "
-        + " ".join(number.replace("-", ""))
-        + "."
-    )
+    speech.say_lines(call, [speech.Line(help_line, language), *speech.connecting(language)])
     call.dial(number)
     return twiml(call)

@@ -58,6 +58,10 @@ WORDING = {
 FOR_SPANISH = "Para español, marca {digit}."
 
 
+# Twilio's language code and a voice that speaks it; "man", the default, speaks no es-MX.
+VOICES = {"en": ("en-US", "Polly.Joanna"), "es": ("es-MX", "Polly.Mia")}
+
+
 @dataclass(frozen=True)
 class Line:
     """One sentence to say, and the language to say it in."""
@@ -184,3 +188,10 @@ def transcript(directory: Directory, index: Index, text: str, language: str | No
             continue
         out.extend(f"{who} [{line.language}]: {line.text}" for line in said)
     return "\n".join(out)
+
+
+def say_lines(verb, lines: list[Line]) -> None:
+    """Add a <Say> per line to a TwiML verb, each in its own language's voice."""
+    for line in lines:
+        language, voice = VOICES[line.language]
+        verb.say(line.text, language=language, voice=voice)

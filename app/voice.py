@@ -16,14 +16,9 @@ from .signatures import twilio_signed
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 log = logging.getLogger(__name__)
 
-# Twilio's language code and a voice that speaks it; "man", the default, speaks no es-MX.
-VOICES = {"en": ("en-US", "Polly.Joanna"), "es": ("es-MX", "Polly.Mia")}
-
 
 def _say(verb, lines: list[speech.Line]) -> None:
-    for line in lines:
-        language, voice = VOICES[line.language]
-        verb.say(line.text, language=language, voice=voice)
+    speech.say_lines(verb, lines)
 
 
 def _call() -> tuple:
@@ -46,7 +41,7 @@ def _menu(snapshot, language: str, misses: int, first: list[speech.Line]) -> Voi
         num_digits=1,
         action=url_for(".menu_choice", lang=language, misses=misses),
         method="POST",
-        language=VOICES[language][0],
+        language=speech.VOICES[language][0],
         hints=speech.hints(directory, language),
         speech_timeout="auto",
     )

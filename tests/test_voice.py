@@ -286,6 +286,9 @@ def test_a_failure_inside_the_handler_still_connects_to_the_help_line(
     monkeypatch.setattr(speech, broken, boom)
     root = twiml(signed_post(path, {**CALL, **fields}))
     assert dialled(root) == HELP_LINE
+    said = root.find("Say")
+    assert HELP_LINE_SPOKEN in said.text
+    assert said.get("language") == ("es-MX" if "lang=es" in path else "en-US")
 
 
 def test_logs_keys_and_topics_but_never_the_number_or_the_words(call, caplog):
