@@ -26,7 +26,13 @@ def _load(path: str):
         return load_file(path)
     except DirectoryError as error:
         raise FileProblems(
-            f"{error.report()}\n{len(error.problems)} problem(s): nothing was changed in service"
+            f"{error.report()}\n{len(error.problems)} problem(s): fix them and check again; "
+            "until then a running server keeps the last good file"
+        ) from None
+    except Exception as error:  # noqa: BLE001 - staff see a message, never a traceback
+        raise FileProblems(
+            f"{path}:1: the file cannot be checked ({type(error).__name__}: {error}); "
+            "undo the last edit and check again"
         ) from None
 
 

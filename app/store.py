@@ -48,6 +48,13 @@ def _stamp(path: Path) -> tuple[int, int, int]:
     return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
+def _changed_since(path: Path, stamp: tuple[int, int, int]) -> bool:
+    try:
+        return _stamp(path) != stamp
+    except OSError:
+        return True
+
+
 def _load(path: Path) -> Snapshot:
     stamp = _stamp(path)
     directory = load_file(path)
@@ -92,12 +99,19 @@ class DirectoryStore:
             if snapshot.stamp != _stamp(self.path):
                 return  # still being written: read it again at the next check
         except DirectoryError as error:
+            if _changed_since(self.path, stamp):
+                return  # caught mid-write: judge the finished file at the next check
             self._failed_stamp = stamp
             self._keep(error)
             return
         except OSError as error:  # deleted, or replaced between the stat and the read
             self._failed_stamp = None
             problem = Problem(1, f"cannot be read ({error.strerror}): restore the file")
+            self._keep(DirectoryError(str(self.path), [problem]))
+            return
+        except Exception as error:  # noqa: BLE001 - a bad edit must never reach a texter
+            self._failed_stamp = stamp
+            problem = Problem(1, f"cannot be used ({type(error).__name__}): run make check")
             self._keep(DirectoryError(str(self.path), [problem]))
             return
         self._snapshot, self.problem, self._failed_stamp = snapshot, None, None

@@ -10,10 +10,12 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from .directory import SCHEMA_PATH, Directory
-from .matching import phrase_key
+from .directory import LANGUAGES, SCHEMA_PATH, Directory
+from .matching import Match, phrase_key
+from .replies import MAX_SEGMENTS, compose_help, compose_sms, compose_welcome
 
 Path_ = tuple[str | int, ...]
+HELP_LINE_WITHIN = 100  # characters: a lock screen or a preview shows about this much
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -68,6 +70,8 @@ def load_text(text: str, filename: str = "<text>") -> Directory:
         loader = SafeLoader(text)  # the pure-Python reader already rejects control characters
         try:
             root = loader.get_single_node()
+            if root is not None:
+                _timestamps_as_text(root)
             data = loader.construct_document(root) if root is not None else None
         finally:
             loader.dispose()
@@ -90,13 +94,16 @@ def load_text(text: str, filename: str = "<text>") -> Directory:
         )
     lines: dict[Path_, int] = {}
     problems = list(_map_lines(root, (), lines))
-    data = _dates_as_text(data)
     problems += _schema_problems(data, lines)
     if not problems:
         problems += _reference_problems(data, lines)
     if problems:
         raise DirectoryError(filename, problems)
-    return Directory.from_data(data)
+    directory = Directory.from_data(data)
+    problems = list(_reply_problems(directory, lines))
+    if problems:
+        raise DirectoryError(filename, problems)
+    return directory
 
 
 def _map_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Iterator[Problem]:
@@ -118,15 +125,18 @@ def _map_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Iterato
             yield from _map_lines(item, (*path, index), lines)
 
 
-def _dates_as_text(value):
-    """Turn the dates YAML reads (verified: 2026-01-31) back into the text staff wrote."""
-    if isinstance(value, dict):
-        return {key: _dates_as_text(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_dates_as_text(item) for item in value]
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
+def _timestamps_as_text(node: yaml.Node) -> None:
+    """Keep dates as the text staff wrote: YAML would build them, and fail on 2026-02-30."""
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            node.tag = "tag:yaml.org,2002:str"
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            _timestamps_as_text(key)
+            _timestamps_as_text(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _timestamps_as_text(item)
 
 
 def _line(lines: dict[Path_, int], path: Path_) -> int:
@@ -223,7 +233,31 @@ def _reference_problems(data: dict, lines: dict[Path_, int]) -> Iterator[Problem
                     "check the spelling or add it under resources",
                 )
 
+    for index, resource in enumerate(data["resources"]):
+        path = ("resources", index, "verified")
+        try:
+            verified = datetime.date.fromisoformat(resource["verified"])
+        except ValueError:
+            yield Problem(
+                _line(lines, path),
+                f"{_where(data, path)}: '{resource['verified']}' is not a real day: "
+                "write the day you checked it as YYYY-MM-DD",
+            )
+            continue
+        if verified > datetime.date.today():
+            yield Problem(
+                _line(lines, path),
+                f"{_where(data, path)}: {verified} is in the future: write the day you checked it",
+            )
+
     yield from dangling(data["always_first"], ("always_first",))
+    first = next((r for r in data["resources"] if r["id"] == data["always_first"][0]), None)
+    if first is not None and "call" not in first:
+        yield Problem(
+            _line(lines, ("always_first", 0)),
+            f"always_first starts with '{first['id']}', the Help Line every reply and call "
+            "leads with and callers are put through to: it needs a `call:` number",
+        )
 
     topic_ids: dict[str, int] = {}
     digits: dict[int, int] = {}
@@ -262,3 +296,34 @@ def _reference_problems(data: dict, lines: dict[Path_, int]) -> Iterator[Problem
                         f"and '{topic['id']}': keep it in one",
                     )
                 claimed.setdefault((language, *key), (topic["id"], line))
+
+
+def _reply_problems(directory: Directory, lines: dict[Path_, int]) -> Iterator[Problem]:
+    """Yield the promises an edit would break: four texts at most, the Help Line up front."""
+    help_line = directory.help_line.call
+    for language in LANGUAGES:
+        replies = {
+            "the reply to a text about nothing listed": compose_sms(directory, Match((), language)),
+            "the HELP reply": compose_help(directory, language),
+            "the START reply": compose_welcome(directory, language),
+        }
+        for topic in directory.topics:
+            replies[f"the reply for topic '{topic.id}'"] = compose_sms(
+                directory, Match((topic.id,), language)
+            )
+        for what, reply in replies.items():
+            path = ("service",) if "HELP" in what else ("always_first",)
+            where = "the service name" if "HELP" in what else "the names in always_first"
+            position = reply.body.find(help_line)
+            if not 0 <= position <= HELP_LINE_WITHIN - len(help_line):
+                yield Problem(
+                    _line(lines, path),
+                    f"in {language}, {what} would not show the Help Line in its first "
+                    f"{HELP_LINE_WITHIN} characters: shorten {where}",
+                )
+            if reply.segments.count > MAX_SEGMENTS:
+                yield Problem(
+                    _line(lines, path),
+                    f"in {language}, {what} would take {reply.segments.count} texts "
+                    f"(at most {MAX_SEGMENTS}): shorten {where} or the resources' `short` names",
+                )

@@ -118,6 +118,27 @@ MISTAKES = [
         "cannot be a menu key",
     ),
     (
+        "impossible date",
+        "    verified: 2026-11-25\n\n  - id: trafficking_hotline",
+        "    verified: 2026-02-30\n\n  - id: trafficking_hotline",
+        "verified: 2026-02-30",
+        "'2026-02-30' is not a real day",
+    ),
+    (
+        "future date",
+        "    verified: 2026-11-25\n\n  - id: trafficking_hotline",
+        "    verified: 2999-01-01\n\n  - id: trafficking_hotline",
+        "verified: 2999-01-01",
+        "is in the future",
+    ),
+    (
+        "help line without a number to call",
+        "    call: 800-854-7771\n",
+        '    text:\n      number: "12345"\n',
+        "always_first:",
+        "it needs a `call:` number",
+    ),
+    (
         "repeated key",
         "    ivr_digit: 4\n",
         "    ivr_digit: 4\n    ivr_digit: 8\n",
@@ -166,3 +187,23 @@ def test_ask_prints_the_reply_with_its_segments():
     assert result.output.startswith("24/7 Help Line: 800-854-7771")
     assert "800-786-2929" in result.output
     assert re.search(r"-- \d segment\(s\), GSM-7, language en, topics: runaway", result.output)
+
+
+def test_a_service_name_that_pushes_the_help_line_back_is_refused(referrals_file):
+    edit(
+        referrals_file,
+        "    en: LA County DMH CSECY referral line\n",
+        "    en: " + "The Los Angeles County Department of Mental Health " * 3 + "\n",
+    )
+    result = run("check", str(referrals_file))
+    assert result.exit_code == 1
+    expected = f"{referrals_file}:13: in en, the HELP reply would not show the Help Line"
+    assert expected in result.output
+
+
+def test_lead_names_too_long_for_four_texts_are_refused(referrals_file):
+    long_name = "      en: " + "Youth Crisis " * 40 + "\n"
+    edit(referrals_file, "      en: CA Youth Crisis Line\n", long_name)
+    result = run("check", str(referrals_file))
+    assert result.exit_code == 1
+    assert re.search(r"in en, the reply to .* would take \d+ texts \(at most 4\)", result.output)

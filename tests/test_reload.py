@@ -34,6 +34,8 @@ BREAKAGES = {
     "invalid data": lambda text: text.replace("call: 800-786-2929", "call: 800-786", 1),
     "empty file": lambda text: "",
     "binary junk": lambda text: "\x00\x01\x02",
+    "impossible date": lambda text: text.replace("verified: 2026-11-25", "verified: 2026-02-30", 1),
+    "odd tag": lambda text: text.replace("ivr_digit: 4", "ivr_digit: !!int four", 1),
 }
 
 
