@@ -4,15 +4,16 @@ import logging
 import os
 
 from flask import Flask, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .directory import DEFAULT_PATH
-from .fallback import sms_fallback, voice_fallback
+from .fallback import webhook_fallback
 from .store import DirectoryStore
 
 # Twilio posts a few dozen short fields; a text body is at most 1,600 characters.
 MAX_REQUEST_BYTES = 64 * 1024
+WEBHOOKS = ("/sms", "/voice")  # Twilio's paths: a failure there answers with the Help Line
 
 
 def _flag(name: str) -> bool:
@@ -62,9 +63,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.errorhandler(Exception)
     def never_a_5xx(error):
-        if isinstance(error, HTTPException):
-            return error
-        app.logger.error("handler failed with %s; sent the fallback", type(error).__name__)
-        return voice_fallback() if request.path.startswith("/voice") else sms_fallback()
+        if isinstance(error, HTTPException) and error.code < 500:
+            return error  # 403, 404, 405, 413: Twilio is told what was wrong with the request
+        if not request.path.startswith(WEBHOOKS):
+            return error if isinstance(error, HTTPException) else InternalServerError()
+        failed = getattr(error, "original_exception", None) or error
+        app.logger.error("handler failed with %s; sent the fallback", type(failed).__name__)
+        return webhook_fallback(request.path)
 
     return app

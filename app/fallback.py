@@ -13,9 +13,10 @@ LAST_RESORT_HELP_LINE = "800-854-7771"
 def help_line_number() -> str:
     """Return the Help Line's number from the directory in service, or the last resort."""
     try:
-        return current_app.extensions["referrals"].current().directory.help_line.call
+        number = current_app.extensions["referrals"].current().directory.help_line.call
     except Exception:  # noqa: BLE001 - this path must not fail
         return LAST_RESORT_HELP_LINE
+    return number or LAST_RESORT_HELP_LINE
 
 
 def twiml(response) -> Response:
@@ -39,3 +40,19 @@ def voice_fallback() -> Response:
     speech.say_lines(call, [speech.Line(help_line, language), *speech.connecting(language)])
     call.dial(number)
     return twiml(call)
+
+
+def webhook_fallback(path: str) -> Response:
+    """Return the fallback for the webhook at `path`; if even that fails, the last resort."""
+    voice = path.startswith("/voice")
+    try:
+        return voice_fallback() if voice else sms_fallback()
+    except Exception:  # noqa: BLE001 - whatever broke, Twilio still gets the Help Line
+        if voice:
+            call = VoiceResponse()
+            call.say(f"Call the 24 hour Help Line, {speech.spoken_number(LAST_RESORT_HELP_LINE)}.")
+            call.dial(LAST_RESORT_HELP_LINE)
+            return twiml(call)
+        reply = MessagingResponse()
+        reply.message(f"Call the 24/7 Help Line: {LAST_RESORT_HELP_LINE}.")
+        return twiml(reply)
