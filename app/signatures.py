@@ -9,6 +9,17 @@ from twilio.request_validator import RequestValidator
 LOOPBACK = ("127.0.0.1", "::1")
 
 
+def from_this_machine() -> bool:
+    """Tell whether the request came straight from this machine, not through any proxy.
+
+    ProxyFix rewrites remote_addr from X-Forwarded-For, which anyone can send, so look at the
+    address the connection really came from, and refuse anything forwarded.
+    """
+    environ = request.environ
+    original = environ.get("werkzeug.proxy_fix.orig", environ)
+    return original.get("REMOTE_ADDR") in LOOPBACK and "HTTP_X_FORWARDED_FOR" not in environ
+
+
 @lru_cache(maxsize=4)
 def _validator(token: str) -> RequestValidator:
     return RequestValidator(token)
@@ -33,7 +44,7 @@ def twilio_signed(view):
     def checked(*args, **kwargs):
         signature = request.headers.get("X-Twilio-Signature")
         if signature is None and current_app.config["DEMO_MODE"]:
-            if request.remote_addr in LOOPBACK:
+            if from_this_machine():
                 return view(*args, **kwargs)
             abort(403)
         token = current_app.config["TWILIO_AUTH_TOKEN"]

@@ -235,3 +235,24 @@ def test_demo_mode_accepts_unsigned_requests_from_loopback_only(referrals_file):
     assert local.status_code == 200
     remote = demo.post("/sms", data=FORM, environ_base={"REMOTE_ADDR": "203.0.113.9"})
     assert remote.status_code == 403
+
+
+def test_demo_mode_cannot_be_reached_by_forging_forwarded_for(referrals_file):
+    from app import create_app
+
+    demo = create_app({"DEMO_MODE": True, "REFERRALS_PATH": str(referrals_file)}).test_client()
+    for forged in ("127.0.0.1", "::1"):
+        remote = {"REMOTE_ADDR": "203.0.113.9"}
+        headers = {"X-Forwarded-For": forged}
+        sms = demo.post("/sms", data=FORM, environ_base=remote, headers=headers)
+        assert sms.status_code == 403
+        assert demo.get("/", environ_base=remote, headers=headers).status_code == 404
+
+
+def test_when_even_the_fallback_fails_twilio_still_gets_the_help_line(signed_post, monkeypatch):
+    def broken(*args):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr("app.sms.answer_text", broken)
+    monkeypatch.setattr("app.fallback.sms_fallback", broken)
+    assert HELP_LINE in text_reply(signed_post, "i ran away")
