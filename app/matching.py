@@ -196,15 +196,17 @@ class Index:
 
 
 def _follows(rest: tuple[str, ...], keys: list[set[str]], position: int) -> bool:
-    """Tell whether `rest` follows in order from `position`, with at most MAX_GAP words between."""
-    for key in rest:
-        for offset in range(MAX_GAP + 1):
-            if position + offset < len(keys) and key in keys[position + offset]:
-                position += offset + 1
-                break
-        else:
-            return False
-    return True
+    """Tell whether `rest` follows in order from `position`, with at most MAX_GAP words between.
+
+    Every place in the gap is tried, not only the first: "kicked me, me right out" still has
+    "me ... out" in it.
+    """
+    if not rest:
+        return True
+    end = min(position + MAX_GAP + 1, len(keys))
+    return any(
+        rest[0] in keys[at] and _follows(rest[1:], keys, at + 1) for at in range(position, end)
+    )
 
 
 def _deletions(word: str, count: int) -> set[str]:

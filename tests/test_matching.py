@@ -99,6 +99,7 @@ def test_no_unrelated_text_pulls_in_a_topic(index):
         ("ＨＵＮＧＲＹ", ("basic_needs",)),
         ("SAFE", ("trafficking",)),
         ("i feel safe now", ()),
+        ("they kicked me, me right out", ("runaway",)),  # "out" follows the second "me"
     ],
 )
 def test_words_inflections_typos_and_near_misses(index, text, topics):
