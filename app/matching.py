@@ -60,6 +60,29 @@ NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() plus "_"
 REPEATED = re.compile(r"(\w)\1\1+")
 
 
+# Texting shorthand spelt out, so "sleep w guys 4 money" reads as "sleep with guys for money".
+SHORTHAND = {
+    "w": "with",
+    "4": "for",
+    "2": "to",
+    "u": "you",
+    "ur": "your",
+    "n": "and",
+    "b4": "before",
+    "bf": "boyfriend",
+    "gf": "girlfriend",
+    "tn": "tonight",
+    "2nite": "tonight",
+    "cuz": "because",
+    "bc": "because",
+    "pls": "please",
+    "plz": "please",
+    "q": "que",
+    "xq": "porque",
+    "pq": "porque",
+}
+
+
 def _two_of_a_letter(run: re.Match) -> str:
     # "sooo" and "helppp": three or more of a letter are two; digits stay as they are
     return run[1] * 2 if run[1].isalpha() else run[0]
@@ -74,7 +97,8 @@ def normalize(text: str) -> str:
         text = unicodedata.normalize("NFD", text)
         text = "".join(c for c in text if not unicodedata.combining(c))
     text = NOT_ALNUM.sub(" ", text.translate(SPELLING))
-    return " ".join(REPEATED.sub(_two_of_a_letter, text).split())
+    words = REPEATED.sub(_two_of_a_letter, text).split()
+    return " ".join([SHORTHAND.get(word, word) for word in words])
 
 
 @lru_cache(maxsize=8192)  # bounded: texters' words are unbounded

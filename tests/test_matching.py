@@ -99,7 +99,10 @@ def test_no_unrelated_text_pulls_in_a_topic(index):
         ("ＨＵＮＧＲＹ", ("basic_needs",)),
         ("SAFE", ("trafficking",)),
         ("i feel safe now", ()),
-        ("they kicked me, me right out", ("runaway",)),  # "out" follows the second "me"
+        ("they kicked me, me right out", ("runaway",)),
+        ("he makes me sleep w guys 4 money", ("trafficking",)),  # texting shorthand
+        ("i have to hit my quota", ("trafficking",)),
+        ("my sales quota is insane", ()),  # "out" follows the second "me"
     ],
 )
 def test_words_inflections_typos_and_near_misses(index, text, topics):
@@ -127,6 +130,7 @@ def test_topics_come_in_directory_order(index):
         ("Explotación", "explotacion"),
         ("helppp soooo", "helpp soo"),
         ("r@ped $$", "raped money money"),
+        ("sleep w him 4 $ b4 2nite", "sleep with him for money before tonight"),
     ],
 )
 def test_normalize(raw, normal):
