@@ -1,11 +1,14 @@
 """`referral-bot`: check the referral file and preview replies, for the staff who edit it."""
 
+import datetime
 import os
+from pathlib import Path
 
 import click
 
 from .directory import DEFAULT_PATH
 from .matching import build_index
+from .preview import is_stale
 from .replies import answer_text
 from .validation import DirectoryError, load_file
 
@@ -52,6 +55,17 @@ def check(path: str | None) -> None:
         f"{path}: OK: {len(directory.resources)} resources, {len(directory.topics)} topics, "
         f"{keywords} keywords"
     )
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    today = datetime.date.today()
+    for resource in directory.resources.values():
+        if is_stale(resource.verified, today):
+            line = next(
+                (n for n, text in enumerate(lines, 1) if text.strip() == f"- id: {resource.id}"), 1
+            )
+            click.echo(
+                f"{path}:{line}: warning: {resource.id} was last verified {resource.verified}, "
+                "over 12 months ago: check its numbers and update `verified`"
+            )
 
 
 @main.command()

@@ -196,8 +196,9 @@ def compose_help(directory: Directory, language: str = "en") -> SmsReply:
 
 def compose_welcome(directory: Directory, language: str = "en") -> SmsReply:
     """Return the answer to START/UNSTOP: a welcome, the lead numbers and the topic words."""
-    before = [WORDING[language]["welcome"], *lead_lines(directory, language)]
-    return _reply(_with_menu(directory, language, before, []), language)
+    say = WORDING[language]
+    before = [say["welcome"], *lead_lines(directory, language)]
+    return _reply(_with_menu(directory, language, before, [say["danger"]]), language)
 
 
 OPT_OUT = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit"})

@@ -207,3 +207,18 @@ def test_lead_names_too_long_for_four_texts_are_refused(referrals_file):
     result = run("check", str(referrals_file))
     assert result.exit_code == 1
     assert re.search(r"in en, the reply to .* would take \d+ texts \(at most 4\)", result.output)
+
+
+def test_a_number_unchecked_for_a_year_passes_with_a_warning(referrals_file):
+    edit(
+        referrals_file,
+        "    verified: 2026-11-25\n\n  - id: trafficking_hotline",
+        "    verified: 2020-01-31\n\n  - id: trafficking_hotline",
+    )
+    result = run("check", str(referrals_file))
+    assert result.exit_code == 0
+    line = line_of(referrals_file, "- id: youth_crisis_line")
+    assert (
+        f"{referrals_file}:{line}: warning: youth_crisis_line was last verified 2020-01-31"
+        in result.output
+    )
