@@ -54,7 +54,8 @@ class ResourceView:
     """A resource as the page lists it: how to reach it and whether its check is overdue."""
 
     resource: Resource
-    contact: str
+    contact: str  # every way to reach it, TTY included
+    in_texts: str  # as text replies write it (TTY numbers are for TTY devices, not texts)
     stale: bool
 
 
@@ -84,7 +85,12 @@ class Overview:
 def overview(directory: Directory, today: datetime.date) -> Overview:
     """Return every topic with its numbers in reply order and every resource with its check."""
     views = {
-        rid: ResourceView(resource, contact(resource, "en"), is_stale(resource.verified, today))
+        rid: ResourceView(
+            resource,
+            contact(resource, "en"),
+            contact(resource, "en", tty=False),
+            is_stale(resource.verified, today),
+        )
         for rid, resource in directory.resources.items()
     }
     lead = tuple(views[rid] for rid in directory.always_first)
