@@ -156,6 +156,8 @@ class Index:
 
     def keys_for(self, token: str) -> frozenset[str]:
         """Return the keys a texter's word may stand for, typos corrected."""
+        if token.isdigit():  # never cached: a phone number typed into a text stays nowhere
+            return frozenset({f"{lang}:{token}" for lang in LANGUAGES} & self.known_keys)
         keys = self._keys_of_token.get(token)
         if keys is None:
             if len(self._keys_of_token) >= MAX_CACHED_TOKENS:

@@ -151,11 +151,12 @@ def compose_sms(directory: Directory, match: Match) -> SmsReply:
     topics = [directory.topic(tid) for tid in match.topics]
 
     def render(kept: list[Topic], most: int | None = None, tell_more: bool = True):
-        lines, seen = [], set(directory.always_first)
-        for topic in kept:
-            new = [rid for rid in dict.fromkeys(topic.resources) if rid not in seen]
-            lines += [resource_line(directory.resources[rid], language) for rid in new]
-            seen.update(new)
+        order = resource_order(directory, tuple(t.id for t in kept))
+        lines = [
+            resource_line(directory.resources[rid], language)
+            for rid in order
+            if rid not in directory.always_first
+        ]
         left_out = [t for t in topics if t not in kept]
         more = [say["more"].format(words=_words(left_out, language))] if left_out else []
         more = more if tell_more else []

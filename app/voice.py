@@ -17,10 +17,6 @@ bp = Blueprint("voice", __name__, url_prefix="/voice")
 log = logging.getLogger(__name__)
 
 
-def _say(verb, lines: list[speech.Line]) -> None:
-    speech.say_lines(verb, lines)
-
-
 def _call() -> tuple:
     """Return the directory snapshot, the call's language and its misses so far."""
     language = "es" if request.args.get("lang") == "es" else "en"
@@ -29,7 +25,7 @@ def _call() -> tuple:
 
 
 def _connect(response: VoiceResponse, snapshot, language: str, heard_nothing=False) -> None:
-    _say(response, speech.connecting(language, heard_nothing))
+    speech.say_lines(response, speech.connecting(language, heard_nothing))
     response.dial(snapshot.directory.help_line.call)
 
 
@@ -45,7 +41,7 @@ def _menu(snapshot, language: str, misses: int, first: list[speech.Line]) -> Voi
         hints=speech.hints(directory, language),
         speech_timeout="auto",
     )
-    _say(gather, first + speech.menu(directory, language))
+    speech.say_lines(gather, first + speech.menu(directory, language))
     _connect(response, snapshot, language, heard_nothing=True)
     return response
 
@@ -60,7 +56,7 @@ def _answer(snapshot, language: str, topics: tuple[str, ...], misses: int, first
         method="POST",
     )
     lines = [*first] if first else speech.answer(snapshot.directory, topics, language)
-    _say(gather, lines + speech.answer_options(language))
+    speech.say_lines(gather, lines + speech.answer_options(language))
     _connect(response, snapshot, language, heard_nothing=True)
     return response
 

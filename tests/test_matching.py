@@ -135,3 +135,8 @@ def test_topics_come_in_directory_order(index):
 )
 def test_normalize(raw, normal):
     assert normalize(raw) == normal
+
+
+def test_a_phone_number_in_a_text_is_not_kept_in_memory(index):
+    index.match("call me at 310 555 0142 he took my phone")
+    assert not any(token.isdigit() for token in index._keys_of_token)
