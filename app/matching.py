@@ -188,9 +188,12 @@ class Index:
                 keys |= self.forms[form]
         return keys
 
-    def match(self, text: str) -> Match:
-        """Return the topics `text` is about and the language to answer in."""
-        normal = normalize(text)
+    def match(self, text: str, normal: str | None = None) -> Match:
+        """Return the topics `text` is about and the language to answer in.
+
+        `normal` is normalize(text), for a caller that has it already.
+        """
+        normal = normalize(text) if normal is None else normal
         tokens = normal.split()
         votes = {"en": 0, "es": 0}
         for token in tokens:

@@ -221,4 +221,4 @@ def answer_text(
         return compose_welcome(directory)
     if command in INFO:
         return compose_help(directory)
-    return compose(directory, index.match(text))
+    return compose(directory, index.match(text, command))
