@@ -8,7 +8,16 @@ from dataclasses import dataclass, replace
 
 from .directory import LANGUAGES, Directory, Resource, Topic
 from .matching import Index, normalize
-from .replies import INFO, OPT_IN, OPT_OUT, SmsReply, answer_text, compose_sms, contact
+from .replies import (
+    INFO,
+    OPT_IN,
+    OPT_OUT,
+    SmsReply,
+    answer_text,
+    compose_sms,
+    contact,
+    resource_order,
+)
 from .speech import transcript
 
 LANGUAGE_CHOICES = ("auto", *LANGUAGES)
@@ -98,10 +107,10 @@ def overview(directory: Directory, today: datetime.date) -> Overview:
         TopicView(
             topic,
             lead,
-            # As compose_sms does: a lead resource is never repeated under a topic.
+            # The order compose_sms uses: a lead resource is never repeated under a topic.
             tuple(
                 views[rid]
-                for rid in dict.fromkeys(topic.resources)
+                for rid in resource_order(directory, (topic.id,))
                 if rid not in directory.always_first
             ),
         )
