@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check bench browser screenshot clean
+.PHONY: run test lint format check bench browser screenshot clean
 
 # Re-install whenever pyproject.toml changes (new dependency) or the venv is missing.
 $(STAMP): pyproject.toml
@@ -25,6 +25,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 check: $(STAMP)
 	$(BIN)/referral-bot check

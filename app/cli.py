@@ -2,7 +2,6 @@
 
 import datetime
 import os
-from pathlib import Path
 
 import click
 
@@ -55,16 +54,12 @@ def check(path: str | None) -> None:
         f"{path}: OK: {len(directory.resources)} resources, {len(directory.topics)} topics, "
         f"{keywords} keywords"
     )
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
     today = datetime.date.today()
     for resource in directory.resources.values():
         if is_stale(resource.verified, today):
-            line = next(
-                (n for n, text in enumerate(lines, 1) if text.strip() == f"- id: {resource.id}"), 1
-            )
             click.echo(
-                f"{path}:{line}: warning: {resource.id} was last verified {resource.verified}, "
-                "over 12 months ago: check its numbers and update `verified`"
+                f"{path}:{resource.line}: warning: {resource.id} was last verified "
+                f"{resource.verified}, over 12 months ago: check its numbers and update `verified`"
             )
 
 

@@ -1,12 +1,14 @@
 """The referral directory: resources, topics and the order every reply leads with."""
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 
 LANGUAGES = ("en", "es")
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PATH = PROJECT_ROOT / "data" / "referrals.yaml"
-SCHEMA_PATH = PROJECT_ROOT / "data" / "referrals.schema.json"
+# Shipped in the package (links to data/ in a checkout, so a checkout serves the file staff edit).
+PACKAGE_DATA = files(__package__).joinpath("data")
+DEFAULT_PATH = Path(str(PACKAGE_DATA.joinpath("referrals.yaml"))).resolve()
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class Resource:
     name: Localized
     short: Localized
     source: str
-    verified: str
+    verified: datetime.date
     call: str | None = None
     text_number: str | None = None
     text_keyword: str | None = None
@@ -44,9 +46,10 @@ class Resource:
     web: str | None = None
     hours: str | None = None
     languages: tuple[str, ...] = ()
+    line: int = field(default=1, compare=False)  # where the file defines it, for messages
 
     @classmethod
-    def from_data(cls, data: dict) -> "Resource":
+    def from_data(cls, data: dict, line: int = 1) -> "Resource":
         name = Localized.from_data(data["name"])
         text = data.get("text") or {}
         also = data.get("also_call") or {}
@@ -55,7 +58,7 @@ class Resource:
             name=name,
             short=Localized.from_data(data.get("short")) or name,
             source=data["source"],
-            verified=str(data["verified"]),
+            verified=datetime.date.fromisoformat(data["verified"]),
             call=data.get("call"),
             text_number=text.get("number"),
             text_keyword=text.get("keyword"),
@@ -65,6 +68,7 @@ class Resource:
             web=data.get("web"),
             hours=data.get("hours"),
             languages=tuple(data.get("languages", ())),
+            line=line,
         )
 
 
@@ -115,10 +119,15 @@ class Directory:
         return next((t for t in self.topics if str(t.ivr_digit) == digit), None)
 
     @classmethod
-    def from_data(cls, data: dict) -> "Directory":
+    def from_data(cls, data: dict, lines: dict | None = None) -> "Directory":
+        """Return the directory in checked `data`; `lines` maps paths in it to file lines."""
+        lines = lines or {}
         return cls(
             service_name=Localized.from_data(data["service"]["name"]),
             always_first=tuple(data["always_first"]),
-            resources={r["id"]: Resource.from_data(r) for r in data["resources"]},
+            resources={
+                r["id"]: Resource.from_data(r, lines.get(("resources", n), 1))
+                for n, r in enumerate(data["resources"])
+            },
             topics=tuple(Topic.from_data(t) for t in data["topics"]),
         )

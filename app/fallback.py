@@ -1,10 +1,10 @@
 """What Twilio gets when anything inside a handler fails: the Help Line, never a 5xx."""
 
-from flask import Response, current_app, request
+from flask import Response, request
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
-from . import speech
+from . import speech, store
 
 # Used only if even the directory in memory cannot be read; it is the brochure's Help Line.
 LAST_RESORT_HELP_LINE = "800-854-7771"
@@ -13,7 +13,7 @@ LAST_RESORT_HELP_LINE = "800-854-7771"
 def help_line_number() -> str:
     """Return the Help Line's number from the directory in service, or the last resort."""
     try:
-        number = current_app.extensions["referrals"].current().directory.help_line.call
+        number = store.snapshot().directory.help_line.call
     except Exception:  # noqa: BLE001 - this path must not fail
         return LAST_RESORT_HELP_LINE
     return number or LAST_RESORT_HELP_LINE

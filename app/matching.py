@@ -17,7 +17,7 @@ MAX_GAP = 1  # words allowed between a phrase's words: "ran far away" still says
 MAX_CACHED_TOKENS = 8192  # per index: the words texters use most stay cached
 MAX_WORD = 24  # longer "words" are noise, not typos of a keyword: skip the typo search
 MIN_STEM = 4  # shorter stems are too loose ("comida" -> "com" would match "como")
-APOSTROPHES = "'’‘`´"
+APOSTROPHES = "'’‘`´"  # noqa: RUF001 - the look-alikes are the point
 
 # Words that only one of the two languages uses often; they decide the reply's language.
 SPANISH_WORDS = frozenset(

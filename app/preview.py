@@ -47,15 +47,11 @@ def voice_transcript(directory: Directory, index: Index, text: str, language: st
     return transcript(directory, index, text, None if language == "auto" else language)
 
 
-def is_stale(verified: str, today: datetime.date) -> bool:
-    """Tell whether a `verified` date is over 12 months before `today`, or not a real date."""
-    try:
-        checked = datetime.date.fromisoformat(verified)
-    except ValueError:  # the schema checks the shape only: 2026-02-30 gets here
-        return True
+def is_stale(verified: datetime.date, today: datetime.date) -> bool:
+    """Tell whether a `verified` date is over 12 months before `today`."""
     if (today.month, today.day) == (2, 29):
         today -= datetime.timedelta(days=1)  # a year before a leap day is 28 February
-    return checked < today.replace(year=today.year - 1)
+    return verified < today.replace(year=today.year - 1)
 
 
 @dataclass(frozen=True)

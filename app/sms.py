@@ -4,9 +4,10 @@ import logging
 import time
 from functools import lru_cache
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 from twilio.twiml.messaging_response import MessagingResponse
 
+from . import store
 from .fallback import twiml
 from .replies import answer_text
 from .signatures import twilio_signed
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 def reply():
     """Answer a text with TwiML; log topics and timing, never the number or the words."""
     started = time.perf_counter()
-    snapshot = current_app.extensions["referrals"].current()
+    snapshot = store.snapshot()
     answer = None
     if "OptOutType" not in request.form:
         text = request.form.get("Body", "")

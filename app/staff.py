@@ -12,6 +12,7 @@ from functools import wraps
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup, escape
 
+from . import store
 from .preview import LANGUAGE_CHOICES, is_command, overview, preview_reply, voice_transcript
 from .signatures import from_this_machine
 
@@ -70,8 +71,8 @@ def keep_private(response: Response) -> Response:
 @staff_only
 def page():
     """Show the directory in service, any problem with its file, and a reply preview."""
-    store = current_app.extensions["referrals"]
-    snapshot = store.current()
+    served = current_app.extensions["referrals"]
+    snapshot = store.snapshot()
     # The form posts, so a typed text stays out of the address bar, history and router logs.
     asked_with = request.form if request.method == "POST" else request.args
     text = asked_with.get("text", "")
@@ -83,8 +84,8 @@ def page():
         "staff.html",
         snapshot=snapshot,
         loaded_at=datetime.datetime.fromtimestamp(snapshot.loaded_at, datetime.UTC),
-        path=store.path,
-        problem=store.problem,
+        path=served.path,
+        problem=served.problem,
         overview=overview(snapshot.directory, datetime.date.today()),
         text=text,
         language=language,

@@ -6,6 +6,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import current_app, g
+
 from .directory import Directory
 from .matching import Index, Match, build_index
 from .replies import SmsReply, compose_sms
@@ -125,3 +127,10 @@ class DirectoryStore:
                 error.report(),
             )
         self.problem = error
+
+
+def snapshot() -> Snapshot:
+    """Return the snapshot this request uses: taken once, so a request never mixes two files."""
+    if "snapshot" not in g:
+        g.snapshot = current_app.extensions["referrals"].current()
+    return g.snapshot

@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from .directory import LANGUAGES, SCHEMA_PATH, Directory
+from .directory import LANGUAGES, PACKAGE_DATA, Directory
 from .matching import Match, phrase_key
 from .replies import MAX_SEGMENTS, compose_help, compose_sms, compose_welcome
 
@@ -63,16 +63,41 @@ def load_file(path: str | Path) -> Directory:
     return load_text(text, filename)
 
 
+class _Loader(SafeLoader):
+    """YAML's safe loader, keeping dates as the text staff wrote (2026-02-30 must not raise)."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", SafeLoader.construct_yaml_str)
+
+
 def load_text(text: str, filename: str = "<text>") -> Directory:
     """Return the directory written in `text`, or raise DirectoryError."""
-    # Parse once, keeping the node tree for line numbers; libyaml (C) when the wheel has it.
+    root, data = _parse(text, filename)
+    if not isinstance(data, dict):
+        raise DirectoryError(
+            filename, [Problem(1, "the file must hold service, always_first, resources and topics")]
+        )
+    lines: dict[Path_, int] = {}
+    problems = list(_map_lines(root, (), lines))
+    problems += _schema_problems(data, lines)
+    if not problems:
+        problems += [problem for rule in RULES for problem in rule(data, lines)]
+    if problems:
+        raise DirectoryError(filename, problems)
+    directory = Directory.from_data(data, lines)
+    problems = list(_reply_problems(directory, lines))
+    if problems:
+        raise DirectoryError(filename, problems)
+    return directory
+
+
+def _parse(text: str, filename: str) -> tuple[yaml.Node | None, object]:
+    """Return the YAML node tree (for line numbers) and the data, parsed once."""
     try:
-        loader = SafeLoader(text)  # the pure-Python reader already rejects control characters
+        loader = _Loader(text)  # the pure-Python reader already rejects control characters
         try:
             root = loader.get_single_node()
-            if root is not None:
-                _timestamps_as_text(root)
-            data = loader.construct_document(root) if root is not None else None
+            return root, loader.construct_document(root) if root is not None else None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
@@ -88,22 +113,6 @@ def load_text(text: str, filename: str = "<text>") -> Directory:
         raise DirectoryError(filename, [Problem(line, what)]) from None
     except yaml.YAMLError as error:
         raise DirectoryError(filename, [Problem(1, f"YAML syntax: {error}")]) from None
-    if not isinstance(data, dict):
-        raise DirectoryError(
-            filename, [Problem(1, "the file must hold service, always_first, resources and topics")]
-        )
-    lines: dict[Path_, int] = {}
-    problems = list(_map_lines(root, (), lines))
-    problems += _schema_problems(data, lines)
-    if not problems:
-        problems += _reference_problems(data, lines)
-    if problems:
-        raise DirectoryError(filename, problems)
-    directory = Directory.from_data(data)
-    problems = list(_reply_problems(directory, lines))
-    if problems:
-        raise DirectoryError(filename, problems)
-    return directory
 
 
 def _map_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Iterator[Problem]:
@@ -123,20 +132,6 @@ def _map_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Iterato
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             yield from _map_lines(item, (*path, index), lines)
-
-
-def _timestamps_as_text(node: yaml.Node) -> None:
-    """Keep dates as the text staff wrote: YAML would build them, and fail on 2026-02-30."""
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag == "tag:yaml.org,2002:timestamp":
-            node.tag = "tag:yaml.org,2002:str"
-    elif isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            _timestamps_as_text(key)
-            _timestamps_as_text(value)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _timestamps_as_text(item)
 
 
 def _line(lines: dict[Path_, int], path: Path_) -> int:
@@ -163,7 +158,7 @@ def _where(data: dict, path: Path_) -> str:
 
 @cache
 def _validator() -> jsonschema.protocols.Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema = json.loads(PACKAGE_DATA.joinpath("referrals.schema.json").read_text("utf-8"))
     return jsonschema.Draft202012Validator(schema)
 
 
@@ -211,28 +206,28 @@ def _explain(error: jsonschema.ValidationError) -> str:
     return error.message
 
 
-def _reference_problems(data: dict, lines: dict[Path_, int]) -> Iterator[Problem]:
-    """Yield what the schema cannot see: ids, menu keys and keywords that clash or dangle."""
-    resource_ids: dict[str, Path_] = {}
-    for index, resource in enumerate(data["resources"]):
-        path = ("resources", index, "id")
-        if resource["id"] in resource_ids:
-            first = _line(lines, resource_ids[resource["id"]])
+def _repeated_ids(kind: str, items: list[dict], lines: dict[Path_, int]) -> Iterator[Problem]:
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        line = _line(lines, (f"{kind}s", index, "id"))
+        if item["id"] in first:
             yield Problem(
-                _line(lines, path),
-                f"resource id '{resource['id']}' is used twice (first at line {first}): rename one",
+                line,
+                f"{kind} id '{item['id']}' is used twice (first at line {first[item['id']]}): "
+                "rename one",
             )
-        resource_ids.setdefault(resource["id"], path)
+        first.setdefault(item["id"], line)
 
-    def dangling(ids: list[str], path: Path_) -> Iterator[Problem]:
-        for index, rid in enumerate(ids):
-            if rid not in resource_ids:
-                yield Problem(
-                    _line(lines, (*path, index)),
-                    f"{_where(data, path)}: there is no resource with id '{rid}': "
-                    "check the spelling or add it under resources",
-                )
 
+def _duplicate_ids(data: dict, lines: dict[Path_, int]) -> Iterator[Problem]:
+    """Yield each resource or topic id given twice."""
+    yield from _repeated_ids("resource", data["resources"], lines)
+    yield from _repeated_ids("topic", data["topics"], lines)
+
+
+def _dates(data: dict, lines: dict[Path_, int]) -> Iterator[Problem]:
+    """Yield each `verified` that is not a real day, or is in the future."""
+    today = datetime.date.today()
     for index, resource in enumerate(data["resources"]):
         path = ("resources", index, "verified")
         try:
@@ -244,13 +239,32 @@ def _reference_problems(data: dict, lines: dict[Path_, int]) -> Iterator[Problem
                 "write the day you checked it as YYYY-MM-DD",
             )
             continue
-        if verified > datetime.date.today():
+        if verified > today:
             yield Problem(
                 _line(lines, path),
                 f"{_where(data, path)}: {verified} is in the future: write the day you checked it",
             )
 
-    yield from dangling(data["always_first"], ("always_first",))
+
+def _dangling_references(data: dict, lines: dict[Path_, int]) -> Iterator[Problem]:
+    """Yield each resource named in always_first or a topic that does not exist."""
+    known = {resource["id"] for resource in data["resources"]}
+    lists = [("always_first",)] + [("topics", n, "resources") for n in range(len(data["topics"]))]
+    for path in lists:
+        ids = data
+        for step in path:
+            ids = ids[step]
+        for index, rid in enumerate(ids):
+            if rid not in known:
+                yield Problem(
+                    _line(lines, (*path, index)),
+                    f"{_where(data, path)}: there is no resource with id '{rid}': "
+                    "check the spelling or add it under resources",
+                )
+
+
+def _help_line_can_be_called(data: dict, lines: dict[Path_, int]) -> Iterator[Problem]:
+    """Yield a problem if the Help Line has no number callers can be put through to."""
     first = next((r for r in data["resources"] if r["id"] == data["always_first"][0]), None)
     if first is not None and "call" not in first:
         yield Problem(
@@ -259,43 +273,52 @@ def _reference_problems(data: dict, lines: dict[Path_, int]) -> Iterator[Problem
             "leads with and callers are put through to: it needs a `call:` number",
         )
 
-    topic_ids: dict[str, int] = {}
+
+def _menu_keys(data: dict, lines: dict[Path_, int]) -> Iterator[Problem]:
+    """Yield each phone key given to two topics."""
     digits: dict[int, int] = {}
+    for index, topic in enumerate(data["topics"]):
+        digit = topic.get("ivr_digit")
+        if digit is None:
+            continue
+        if digit in digits:
+            yield Problem(
+                _line(lines, ("topics", index, "ivr_digit")),
+                f"menu key {digit} is already used by the topic at line {digits[digit]}: "
+                "give each topic its own ivr_digit",
+            )
+        digits.setdefault(digit, _line(lines, ("topics", index, "id")))
+
+
+def _keywords(data: dict, lines: dict[Path_, int]) -> Iterator[Problem]:
+    """Yield each keyword with nothing to match, or claimed by two topics."""
     claimed: dict[tuple[str, ...], tuple[str, int]] = {}
     for index, topic in enumerate(data["topics"]):
-        here = ("topics", index)
-        yield from dangling(topic["resources"], (*here, "resources"))
-        if topic["id"] in topic_ids:
-            yield Problem(
-                _line(lines, (*here, "id")),
-                f"topic id '{topic['id']}' is used twice (first at line {topic_ids[topic['id']]})"
-                ": rename one",
-            )
-        topic_ids.setdefault(topic["id"], _line(lines, (*here, "id")))
-        digit = topic.get("ivr_digit")
-        if digit is not None:
-            if digit in digits:
-                yield Problem(
-                    _line(lines, (*here, "ivr_digit")),
-                    f"menu key {digit} is already used by the topic at line {digits[digit]}: "
-                    "give each topic its own ivr_digit",
-                )
-            digits.setdefault(digit, _line(lines, (*here, "id")))
-        for language, words in topic["keywords"].items():
+        for language, words in topic.get("keywords", {}).items():
             for k, keyword in enumerate(words):
                 key = phrase_key(keyword, language)
-                line = _line(lines, (*here, "keywords", language, k))
+                line = _line(lines, ("topics", index, "keywords", language, k))
                 if not key:
                     yield Problem(line, f"keyword '{keyword}' has no letters or digits: remove it")
                     continue
-                owner = claimed.get((language, *key))
-                if owner and owner[0] != topic["id"]:
+                owner = claimed.setdefault((language, *key), (topic["id"], line))
+                if owner[0] != topic["id"]:
                     yield Problem(
                         line,
                         f"keyword '{keyword}' is claimed by topics '{owner[0]}' (line {owner[1]}) "
                         f"and '{topic['id']}': keep it in one",
                     )
-                claimed.setdefault((language, *key), (topic["id"], line))
+
+
+# What the schema cannot see, one rule a function: each yields its problems, by line.
+RULES = (
+    _duplicate_ids,
+    _dates,
+    _dangling_references,
+    _help_line_can_be_called,
+    _menu_keys,
+    _keywords,
+)
 
 
 def _reply_problems(directory: Directory, lines: dict[Path_, int]) -> Iterator[Problem]:

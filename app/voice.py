@@ -6,10 +6,10 @@ query string, which Twilio signs along with the rest of the URL.
 
 import logging
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, request, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
-from . import speech
+from . import speech, store
 from .fallback import twiml
 from .signatures import twilio_signed
 
@@ -21,7 +21,7 @@ def _call() -> tuple:
     """Return the directory snapshot, the call's language and its misses so far."""
     language = "es" if request.args.get("lang") == "es" else "en"
     misses = max(0, request.args.get("misses", 0, type=int))
-    return current_app.extensions["referrals"].current(), language, misses
+    return store.snapshot(), language, misses
 
 
 def _connect(response: VoiceResponse, snapshot, language: str, heard_nothing=False) -> None:

@@ -252,8 +252,15 @@ def load_with_wrk(port: int, seconds: float, workdir: Path) -> tuple[int, float,
     script = workdir / "signed.lua"
     script.write_text(WRK_SCRIPT % ",\n".join(entries), encoding="utf-8")
     output = subprocess.run(
-        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds:.0f}s", "-s", str(script)]
-        + [f"http://127.0.0.1:{port}/sms"],
+        [
+            "wrk",
+            "-t1",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds:.0f}s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}/sms",
+        ],
         capture_output=True,
         text=True,
         timeout=seconds + 30,

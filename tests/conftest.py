@@ -1,4 +1,5 @@
-import shutil
+import datetime
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -9,15 +10,24 @@ from app import create_app
 
 TOKEN = "test-auth-token"
 BASE_URL = "https://bot.example.org"
+# The staff's file: only tests/test_shipped.py reads it, with checks that hold for any valid edit.
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "referrals.yaml"
+# The tests' own directory: fictional numbers, the shape of the shipped file.
+FIXTURE = Path(__file__).resolve().parent / "data" / "referrals.yaml"
+VERIFIED = re.compile(r"^(\s*verified: )\d{4}-\d{2}-\d{2}", re.MULTILINE)
+RECENT = (datetime.date.today() - datetime.timedelta(days=30)).isoformat()
+
+
+def fixture_text() -> str:
+    """Return the fixture directory, every resource verified a month ago (never stale)."""
+    return VERIFIED.sub(rf"\g<1>{RECENT}", FIXTURE.read_text(encoding="utf-8"))
 
 
 @pytest.fixture
 def referrals_file(tmp_path) -> Path:
-    """Return a copy of the shipped directory that a test may edit."""
+    """Return a copy of the tests' directory that a test may edit."""
     target = tmp_path / "referrals.yaml"
-    shutil.copy(SHIPPED, target)
-    shutil.copy(SHIPPED.with_name("referrals.schema.json"), tmp_path / "referrals.schema.json")
+    target.write_text(fixture_text(), encoding="utf-8")
     return target
 
 

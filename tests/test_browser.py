@@ -54,8 +54,8 @@ def test_preview_a_text_then_the_same_text_in_spanish(browser, base_url):
     submit_with_keyboard(browser)
 
     reply = browser.find_element(By.ID, "reply").text.splitlines()
-    assert reply[0] == "24/7 Help Line: 800-854-7771"
-    assert "Runaway Safeline: 800-786-2929 or text 66008" in reply
+    assert reply[0] == "24/7 Help Line: 800-555-0100"
+    assert "Runaway Safeline: 800-555-0108 or text 66008" in reply
     assert "English (detected)" in browser.find_element(By.ID, "reply-facts").text
     assert "ran" not in browser.current_url  # the text is posted, never put in the address
 
@@ -66,6 +66,6 @@ def test_preview_a_text_then_the_same_text_in_spanish(browser, base_url):
     reply = browser.find_element(By.ID, "reply")
     assert reply.get_attribute("lang") == "es"
     lines = reply.text.splitlines()
-    assert lines[0] == "Línea de Ayuda 24/7: 800-854-7771"
+    assert lines[0] == "Línea de Ayuda 24/7: 800-555-0100"
     assert lines[-1] == "¿En peligro? Llama al 911."
     assert "Spanish (chosen here)" in browser.find_element(By.ID, "reply-facts").text

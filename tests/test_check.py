@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import main
-from conftest import SHIPPED
+from conftest import FIXTURE, RECENT
 
 
 def run(*args):
@@ -25,8 +25,8 @@ def line_of(path, needle):
     return [n for n, line in enumerate(lines, 1) if needle in line][-1]
 
 
-def test_shipped_file_passes_with_a_summary():
-    result = run("check", str(SHIPPED))
+def test_a_valid_file_passes_with_a_summary(referrals_file):
+    result = run("check", str(referrals_file))
     assert result.exit_code == 0, result.output
     assert re.search(r"OK: 10 resources, 7 topics, \d+ keywords", result.output)
 
@@ -70,7 +70,7 @@ MISTAKES = [
     ),
     (
         "malformed number",
-        "call: 800-843-5200",
+        "call: 800-555-0102",
         "call: 800-843-520",
         "800-843-520",
         "is not a phone number",
@@ -84,29 +84,29 @@ MISTAKES = [
     ),
     (
         "missing source",
-        '    source: CSECY brochure (LACDMH), "California Youth Crisis Hotline".\n',
+        "    source: Fictional number, test fixture (youth_crisis_line).\n",
         "",
         "  - id: youth_crisis_line",
         "'source' is missing",
     ),
     (
         "missing verified",
-        "    verified: 2026-11-25\n\n  - id: trafficking_hotline",
+        f"    verified: {RECENT}\n\n  - id: trafficking_hotline",
         "\n  - id: trafficking_hotline",
         "  - id: youth_crisis_line",
         "'verified' is missing",
     ),
     (
         "bad date",
-        "    verified: 2026-11-25\n\n  - id: trafficking_hotline",
+        f"    verified: {RECENT}\n\n  - id: trafficking_hotline",
         "    verified: last week\n\n  - id: trafficking_hotline",
         "verified: last week",
         "is not a date",
     ),
     (
         "misspelt field",
-        "    hours: 24/7\n    source: >-\n      CSECY brochure (LACDMH) lists",
-        "    hour: 24/7\n    source: >-\n      CSECY brochure (LACDMH) lists",
+        "    hours: 24/7\n    source: Fictional number, test fixture (lifeline_988)",
+        "    hour: 24/7\n    source: Fictional number, test fixture (lifeline_988)",
         "  - id: lifeline_988",
         "'hour' was unexpected",
     ),
@@ -119,21 +119,21 @@ MISTAKES = [
     ),
     (
         "impossible date",
-        "    verified: 2026-11-25\n\n  - id: trafficking_hotline",
+        f"    verified: {RECENT}\n\n  - id: trafficking_hotline",
         "    verified: 2026-02-30\n\n  - id: trafficking_hotline",
         "verified: 2026-02-30",
         "'2026-02-30' is not a real day",
     ),
     (
         "future date",
-        "    verified: 2026-11-25\n\n  - id: trafficking_hotline",
+        f"    verified: {RECENT}\n\n  - id: trafficking_hotline",
         "    verified: 2999-01-01\n\n  - id: trafficking_hotline",
         "verified: 2999-01-01",
         "is in the future",
     ),
     (
         "help line without a number to call",
-        "    call: 800-854-7771\n",
+        "    call: 800-555-0100\n",
         '    text:\n      number: "12345"\n',
         "always_first:",
         "it needs a `call:` number",
@@ -176,16 +176,16 @@ def test_binary_junk_is_a_clear_error(referrals_file):
 
 
 def test_check_reads_referrals_path_from_the_environment(referrals_file, monkeypatch):
-    edit(referrals_file, "call: 800-843-5200", "call: 800-843-520")
+    edit(referrals_file, "call: 800-555-0102", "call: 800-843-520")
     monkeypatch.setenv("REFERRALS_PATH", str(referrals_file))
     assert run("check").exit_code == 1
 
 
 def test_ask_prints_the_reply_with_its_segments():
-    result = run("ask", "i ran away", "--path", str(SHIPPED))
+    result = run("ask", "i ran away", "--path", str(FIXTURE))
     assert result.exit_code == 0
-    assert result.output.startswith("24/7 Help Line: 800-854-7771")
-    assert "800-786-2929" in result.output
+    assert result.output.startswith("24/7 Help Line: 800-555-0100")
+    assert "800-555-0108" in result.output
     assert re.search(r"-- \d segment\(s\), GSM-7, language en, topics: runaway", result.output)
 
 
@@ -197,7 +197,8 @@ def test_a_service_name_that_pushes_the_help_line_back_is_refused(referrals_file
     )
     result = run("check", str(referrals_file))
     assert result.exit_code == 1
-    expected = f"{referrals_file}:13: in en, the HELP reply would not show the Help Line"
+    line = line_of(referrals_file, "service:") + 1  # where its value, the name, starts
+    expected = f"{referrals_file}:{line}: in en, the HELP reply would not show the Help Line"
     assert expected in result.output
 
 
@@ -212,7 +213,7 @@ def test_lead_names_too_long_for_four_texts_are_refused(referrals_file):
 def test_a_number_unchecked_for_a_year_passes_with_a_warning(referrals_file):
     edit(
         referrals_file,
-        "    verified: 2026-11-25\n\n  - id: trafficking_hotline",
+        f"    verified: {RECENT}\n\n  - id: trafficking_hotline",
         "    verified: 2020-01-31\n\n  - id: trafficking_hotline",
     )
     result = run("check", str(referrals_file))

@@ -20,9 +20,9 @@ from app.matching import build_index, normalize
 from app.replies import OPT_OUT, answer_text
 from app.segments import GSM_BASIC, GSM_EXTENSION, count_segments
 from app.validation import load_text
-from conftest import SHIPPED, TOKEN, sign, twiml
+from conftest import TOKEN, fixture_text, sign, twiml
 
-HELP_LINE = "800-854-7771"
+HELP_LINE = "800-555-0100"
 PHONE = re.compile(r"\b(?:\d{3}-\d{3}-\d{4}|\d{3,6})\b")
 FUZZ = settings(
     max_examples=150,
@@ -92,13 +92,13 @@ def test_any_call_input_gets_the_help_line(signed_post, caplog, digits, speech, 
     assert HELP_LINE.replace("-", "") in spoken_digits
 
 
-SHIPPED_LINES = SHIPPED.read_text(encoding="utf-8").splitlines(keepends=True)
+FIXTURE_LINES = fixture_text().splitlines(keepends=True)
 
 
 @st.composite
 def mutated_directory(draw) -> str:
-    """Return the shipped file with one edit a tired staff member might make."""
-    lines = list(SHIPPED_LINES)
+    """Return the fixture file with one edit a tired staff member might make."""
+    lines = list(FIXTURE_LINES)
     n = draw(st.integers(0, len(lines) - 1))
     edit = draw(st.sampled_from(["delete", "duplicate", "indent", "replace", "truncate"]))
     if edit == "delete":
@@ -137,7 +137,7 @@ def test_check_never_shows_a_traceback(tmp_path, text):
 
 def changed_numbers(text: str) -> str:
     """Return the directory with the trafficking topic's two numbers changed."""
-    changed = text.replace("888-373-7888", "888-373-0000").replace("800-655-4095", "800-655-0000")
+    changed = text.replace("888-555-0103", "888-373-0000").replace("800-555-0104", "800-655-0000")
     assert changed.count("-0000") == 2
     return changed
 

@@ -7,7 +7,7 @@ import pytest
 
 from app.matching import build_index, normalize
 from app.validation import load_file
-from conftest import SHIPPED
+from conftest import FIXTURE
 
 TABLE = Path(__file__).with_name("phrasings.tsv")
 ROWS = list(
@@ -43,7 +43,7 @@ KNOWN_MISSES = {
 
 @pytest.fixture(scope="module")
 def index():
-    return build_index(load_file(SHIPPED))
+    return build_index(load_file(FIXTURE))
 
 
 def expected(row):

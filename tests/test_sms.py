@@ -4,11 +4,12 @@ import logging
 
 import pytest
 
+from app.fallback import LAST_RESORT_HELP_LINE
 from app.segments import count_segments
 from conftest import BASE_URL, sign, twiml
 
-HELP_LINE = "800-854-7771"
-LEAD = ["800-854-7771", "988", "800-843-5200"]
+HELP_LINE = "800-555-0100"
+LEAD = ["800-555-0100", "988", "800-555-0102"]
 
 
 def text_reply(signed_post, body, **extra):
@@ -24,13 +25,13 @@ def positions(reply, numbers):
 
 # (text, numbers that must follow the lead, in this order)
 ORDER = [
-    ("I ran away", ["800-786-2929", "211"]),
-    ("my bf is 28 and takes all my money", ["888-373-7888", "800-655-4095"]),
-    ("my dad hits me", ["800-540-4000"]),
-    ("my daughter is missing", ["800-843-5678"]),
+    ("I ran away", ["800-555-0108", "211"]),
+    ("my bf is 28 and takes all my money", ["888-555-0103", "800-555-0104"]),
+    ("my dad hits me", ["800-555-0105"]),
+    ("my daughter is missing", ["800-555-0107"]),
     ("im so hungry", ["211"]),
     ("I want to kill myself", ["741741"]),
-    ("i was trafficked and now im homeless", ["888-373-7888", "800-786-2929", "211"]),
+    ("i was trafficked and now im homeless", ["888-555-0103", "800-555-0108", "211"]),
 ]
 
 
@@ -50,16 +51,16 @@ def test_no_number_is_repeated(signed_post):
 
 def test_unmatched_text_gets_the_lead_and_words_to_send(signed_post):
     reply = text_reply(signed_post, "hello?")
-    assert reply.startswith("24/7 Help Line: 800-854-7771")
+    assert reply.startswith("24/7 Help Line: 800-555-0100")
     assert "RUNAWAY" in reply and "SAFE" in reply and "FOOD" in reply
 
 
 @pytest.mark.parametrize(
     ("text", "first_line"),
     [
-        ("me escapé de casa", "Línea de Ayuda 24/7: 800-854-7771"),
-        ("me escape de casa", "Línea de Ayuda 24/7: 800-854-7771"),
-        ("I ran away", "24/7 Help Line: 800-854-7771"),
+        ("me escapé de casa", "Línea de Ayuda 24/7: 800-555-0100"),
+        ("me escape de casa", "Línea de Ayuda 24/7: 800-555-0100"),
+        ("I ran away", "24/7 Help Line: 800-555-0100"),
     ],
 )
 def test_spanish_texts_get_spanish_replies(signed_post, text, first_line):
@@ -86,7 +87,7 @@ def test_replies_fit_four_segments_and_say_how_to_get_the_rest(signed_post, text
     reply = text_reply(signed_post, text)
     assert count_segments(reply).count <= 4
     assert reply.index(HELP_LINE) < 100
-    assert "888-373-7888" in reply  # the most specific topic is kept
+    assert "888-555-0103" in reply  # the most specific topic is kept
 
 
 def test_english_replies_stay_in_gsm7(signed_post):
@@ -118,7 +119,7 @@ def test_opt_in_gets_a_welcome_with_the_help_line_first(signed_post, word):
 def test_help_names_the_programme_the_lines_and_how_to_stop(signed_post, word):
     reply = text_reply(signed_post, word)
     assert reply.startswith("LA County DMH CSECY referral line.")
-    found = positions(reply, LEAD + ["STOP"])
+    found = positions(reply, [*LEAD, "STOP"])
     assert found == sorted(found)
     assert reply.index(HELP_LINE) < 100
 
@@ -195,7 +196,7 @@ def test_huge_bodies_are_refused_with_413(client):
 )
 def test_odd_input_gets_a_normal_reply(signed_post, body):
     reply = text_reply(signed_post, body)
-    assert reply.startswith("24/7 Help Line: 800-854-7771")
+    assert reply.startswith("24/7 Help Line: 800-555-0100")
     assert "pwned" not in reply
 
 
@@ -205,7 +206,7 @@ def test_missing_body_gets_a_normal_reply(signed_post):
 
 
 def test_full_width_text_is_matched(signed_post):
-    assert "800-786-2929" in text_reply(signed_post, "ｒｕｎａｗａｙ")
+    assert "800-555-0108" in text_reply(signed_post, "ｒｕｎａｗａｙ")
 
 
 def test_an_error_inside_the_handler_still_gives_the_help_line(signed_post, monkeypatch, caplog):
@@ -255,4 +256,4 @@ def test_when_even_the_fallback_fails_twilio_still_gets_the_help_line(signed_pos
 
     monkeypatch.setattr("app.sms.answer_text", broken)
     monkeypatch.setattr("app.fallback.sms_fallback", broken)
-    assert HELP_LINE in text_reply(signed_post, "i ran away")
+    assert LAST_RESORT_HELP_LINE in text_reply(signed_post, "i ran away")

@@ -11,9 +11,9 @@ from app.cli import main
 from app.replies import answer_text
 from conftest import BASE_URL, sign, twiml
 
-HELP_LINE = "800-854-7771"
-HELP_LINE_SPOKEN = "8 0 0, 8 5 4, 7 7 7 1"
-TTY_SPOKEN = "5 6 2, 6 5 1, 2 5 4 9"
+HELP_LINE = "800-555-0100"
+HELP_LINE_SPOKEN = "8 0 0, 5 5 5, 0 1 0 0"
+TTY_SPOKEN = "5 6 2, 5 5 5, 0 1 9 9"
 LEAD = ["help_line", "lifeline_988", "youth_crisis_line"]
 CALL = {"CallSid": "CA0123456789", "From": "+15550100", "To": "+15550199"}
 
@@ -302,10 +302,10 @@ def test_logs_keys_and_topics_but_never_the_number_or_the_words(call, caplog):
 @pytest.mark.parametrize(
     ("number", "spoken"),
     [
-        ("800-854-7771", HELP_LINE_SPOKEN),
+        ("800-555-0100", HELP_LINE_SPOKEN),
         ("988", "9 8 8"),
         ("233733", "2 3 3 7 3 3"),
-        ("213-639-4500", "2 1 3, 6 3 9, 4 5 0 0"),
+        ("213-555-0106", "2 1 3, 5 5 5, 0 1 0 6"),
     ],
 )
 def test_numbers_are_read_digit_by_digit(number, spoken):
@@ -315,9 +315,9 @@ def test_numbers_are_read_digit_by_digit(number, spoken):
 @pytest.mark.parametrize(
     ("text", "expect", "language"),
     [
-        ("i ran away", "Runaway Safeline: 8 0 0, 7 8 6, 2 9 2 9 or text 6 6 0 0 8.", "en"),
-        ("trafficking", "Human Trafficking Hotline: 8 8 8, 3 7 3, 7 8 8 8", "en"),
-        ("me escapé de casa", "Línea para Jóvenes Fugados: 8 0 0, 7 8 6, 2 9 2 9", "es"),
+        ("i ran away", "Runaway Safeline: 8 0 0, 5 5 5, 0 1 0 8 or text 6 6 0 0 8.", "en"),
+        ("trafficking", "Human Trafficking Hotline: 8 8 8, 5 5 5, 0 1 0 3", "en"),
+        ("me escapé de casa", "Línea para Jóvenes Fugados: 8 0 0, 5 5 5, 0 1 0 8", "es"),
         ("hello there", "Sorry, I did not get that.", "en"),
     ],
 )
