@@ -6,8 +6,8 @@ import os
 import click
 
 from .directory import DEFAULT_PATH
-from .matching import build_index
-from .preview import is_stale
+from .matching import build_index, example_warnings
+from .preview import is_stale, why_lines
 from .replies import answer_text
 from .validation import DirectoryError, load_file
 
@@ -54,6 +54,8 @@ def check(path: str | None) -> None:
         f"{path}: OK: {len(directory.resources)} resources, {len(directory.topics)} topics, "
         f"{keywords} keywords"
     )
+    for line, warning in example_warnings(directory, build_index(directory)):
+        click.echo(f"{path}:{line}: warning: {warning}")
     today = datetime.date.today()
     for resource in directory.resources.values():
         if is_stale(resource.verified, today):
@@ -66,11 +68,15 @@ def check(path: str | None) -> None:
 @main.command()
 @click.argument("text")
 @click.option("--voice", is_flag=True, help="Show what a caller would hear instead.")
+@click.option("--why", is_flag=True, help="Also show what decided each topic.")
 @click.option("--path", help="The referral file (default: REFERRALS_PATH or data/referrals.yaml).")
-def ask(text: str, voice: bool, path: str | None) -> None:
+def ask(text: str, voice: bool, why: bool, path: str | None) -> None:
     """Print exactly what the bot would send in reply to TEXT."""
     directory = _load(_path(path))
     index = build_index(directory)
+    if why:
+        for line in why_lines(index, text):
+            click.echo(f"why: {line}")
     if voice:
         from .speech import transcript
 

@@ -82,18 +82,37 @@ class Topic:
     keywords: dict[str, tuple[str, ...]]
     resources: tuple[str, ...]
     ivr_digit: int | None = None
+    examples: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    example_lines: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
 
     @classmethod
-    def from_data(cls, data: dict) -> "Topic":
-        keywords = data.get("keywords", {})
+    def from_data(cls, data: dict, line_of=lambda *path: 1) -> "Topic":
+        """Return the topic in checked `data`; `line_of(*path)` gives a value's line in it."""
         return cls(
             id=data["id"],
             label=Localized.from_data(data["label"]),
             word=Localized.from_data(data["word"]),
-            keywords={lang: tuple(keywords.get(lang, ())) for lang in LANGUAGES},
+            keywords=by_language(data.get("keywords")),
             resources=tuple(data["resources"]),
             ivr_digit=data.get("ivr_digit"),
+            examples=by_language(data.get("examples")),
+            example_lines=lines_by_language(data.get("examples"), line_of, "examples"),
         )
+
+
+def by_language(data: dict | None) -> dict[str, tuple[str, ...]]:
+    """Return texts given per language, every language present (empty if none)."""
+    data = data or {}
+    return {language: tuple(data.get(language, ())) for language in LANGUAGES}
+
+
+def lines_by_language(data: dict | None, line_of, *path) -> dict[str, tuple[int, ...]]:
+    """Return the line of each text given per language (see by_language)."""
+    data = data or {}
+    return {
+        language: tuple(line_of(*path, language, n) for n in range(len(data.get(language, ()))))
+        for language in LANGUAGES
+    }
 
 
 @dataclass(frozen=True)
@@ -104,6 +123,8 @@ class Directory:
     always_first: tuple[str, ...]
     resources: dict[str, Resource]
     topics: tuple[Topic, ...]
+    everyday: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    everyday_lines: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
 
     @property
     def help_line(self) -> Resource:
@@ -129,5 +150,12 @@ class Directory:
                 r["id"]: Resource.from_data(r, lines.get(("resources", n), 1))
                 for n, r in enumerate(data["resources"])
             },
-            topics=tuple(Topic.from_data(t) for t in data["topics"]),
+            topics=tuple(
+                Topic.from_data(t, lambda *path, n=n: lines.get(("topics", n, *path), 1))
+                for n, t in enumerate(data["topics"])
+            ),
+            everyday=by_language(data.get("everyday")),
+            everyday_lines=lines_by_language(
+                data.get("everyday"), lambda *path: lines.get(path, 1), "everyday"
+            ),
         )

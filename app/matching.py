@@ -1,10 +1,14 @@
-"""Match what a texter or caller said against the topics' keywords (pure: no Flask, no I/O)."""
+"""Match what a texter or caller said against the topics (pure: no Flask, no I/O).
+
+A topic is given when one of its keywords is in the text (what staff want to be certain of), or
+when the model learned from its examples is sure enough of it (topic_model.py).
+"""
 
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib.resources import files
 from itertools import combinations
 
@@ -12,9 +16,9 @@ import snowballstemmer
 from rapidfuzz.distance import OSA
 
 from .directory import LANGUAGES, Directory
+from .topic_model import EVERYDAY, Example, TopicModel, Why, train
 
 MAX_GAP = 1  # words allowed between a phrase's words: "ran far away" still says "ran away"
-MAX_CACHED_TOKENS = 8192  # per index: the words texters use most stay cached
 MAX_WORD = 24  # longer "words" are noise, not typos of a keyword: skip the typo search
 MIN_STEM = 4  # shorter stems are too loose ("comida" -> "com" would match "como")
 APOSTROPHES = "'’‘`´"  # noqa: RUF001 - the look-alikes are the point
@@ -101,7 +105,6 @@ def normalize(text: str) -> str:
     return " ".join([SHORTHAND.get(word, word) for word in words])
 
 
-@lru_cache(maxsize=8192)  # bounded: texters' words are unbounded
 def term_key(token: str, language: str) -> str:
     """Return the key a word matches by: its stem in `language`, or the word itself if short."""
     stem = _stemmer(language).stemWord(token)
@@ -125,12 +128,27 @@ class _Phrase:
     keys: tuple[str, ...]
     topic: str
     language: str
+    keyword: str
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a topic was given to a text, or not: its keyword, else the model's judgement."""
+
+    topic: str
+    keyword: str | None
+    model: Why | None
+
+    @property
+    def given(self) -> bool:
+        return self.keyword is not None or (self.model is not None and self.model.given)
 
 
 class Index:
     """Every topic's keywords, ready to match a text in time that does not grow with topics."""
 
     def __init__(self, directory: Directory):
+        self.model = learn(directory)
         self.order = {topic.id: n for n, topic in enumerate(directory.topics)}
         self.words: dict[str, tuple[str, str]] = {}
         self.by_first_key: dict[str, list[_Phrase]] = defaultdict(list)
@@ -142,30 +160,24 @@ class Index:
                     keys = phrase_key(keyword, language)
                     if not keys:
                         continue
-                    self.by_first_key[keys[0]].append(_Phrase(keys, topic.id, language))
+                    phrase = _Phrase(keys, topic.id, language, keyword)
+                    self.by_first_key[keys[0]].append(phrase)
                     for token, key in zip(normalize(keyword).split(), keys, strict=True):
                         self.forms[token].add(key)
                         self.forms[key.split(":", 1)[1]].add(key)
         self.known_keys = {key for keys in self.forms.values() for key in keys}
-        # Stemming and the typo search cost more than the rest of a match; words repeat a lot.
-        self._keys_of_token: dict[str, frozenset[str]] = {}
         self.deletions: dict[str, set[str]] = defaultdict(set)
         for form in self.forms:
             for variant in _deletions(form, max_typos(len(form))):
                 self.deletions[variant].add(form)
 
-    def keys_for(self, token: str) -> frozenset[str]:
-        """Return the keys a texter's word may stand for, typos corrected."""
-        if token.isdigit():  # never cached: a phone number typed into a text stays nowhere
-            return frozenset({f"{lang}:{token}" for lang in LANGUAGES} & self.known_keys)
-        keys = self._keys_of_token.get(token)
-        if keys is None:
-            if len(self._keys_of_token) >= MAX_CACHED_TOKENS:
-                self._keys_of_token.clear()  # texters' words are unbounded: start over
-            keys = self._keys_of_token[token] = frozenset(self._find_keys(token))
-        return keys
+    def keys_for(self, token: str) -> set[str]:
+        """Return the keys a texter's word may stand for, typos corrected.
 
-    def _find_keys(self, token: str) -> set[str]:
+        Nothing is cached: no word of a text is kept after its request.
+        """
+        if token.isdigit():
+            return {f"{lang}:{token}" for lang in LANGUAGES} & self.known_keys
         keys = {term_key(token, language) for language in LANGUAGES}
         found = keys & self.known_keys
         if found or not 3 < len(token) <= MAX_WORD or token.isdigit() or token in common_words():
@@ -188,6 +200,17 @@ class Index:
                 keys |= self.forms[form]
         return keys
 
+    def keywords_in(self, tokens: list[str]) -> dict[str, tuple[str, int, str]]:
+        """Return each topic whose keyword is among `tokens`: (keyword, where, language)."""
+        found: dict[str, tuple[str, int, str]] = {}
+        keys = [self.keys_for(token) for token in tokens]
+        for start, first in enumerate(keys):
+            for key in first:
+                for phrase in self.by_first_key.get(key, ()):
+                    if len(phrase.keys) == 1 or _follows(phrase.keys[1:], keys, start + 1):
+                        found.setdefault(phrase.topic, (phrase.keyword, start, phrase.language))
+        return found
+
     def match(self, text: str, normal: str | None = None) -> Match:
         """Return the topics `text` is about and the language to answer in.
 
@@ -209,19 +232,57 @@ class Index:
                 language = "es"
             return Match((topic,), language)
 
-        found: set[str] = set()
-        said: set[tuple[int, str]] = set()  # (where, language): one vote per word, not per phrase
-        keys = [self.keys_for(token) for token in tokens]
-        for start, first in enumerate(keys):
-            for key in first:
-                for phrase in self.by_first_key.get(key, ()):
-                    if len(phrase.keys) == 1 or _follows(phrase.keys[1:], keys, start + 1):
-                        found.add(phrase.topic)
-                        said.add((start, phrase.language))
-        for _, language in said:
+        keywords = self.keywords_in(tokens)
+        # one vote per word that said a keyword, not per phrase starting there
+        for _, language in {(where, language) for _, where, language in keywords.values()}:
             votes[language] += 1
+        found = set(keywords)
+        if self.model is not None:
+            found |= self.model.topics_of(normal)
         language = "es" if votes["es"] > votes["en"] else "en"
         return Match(tuple(sorted(found, key=self.order.__getitem__)), language)
+
+    def explain(self, text: str) -> list[Reason]:
+        """Return, topic by topic in directory order, why the text gets it or not."""
+        normal = normalize(text)
+        word = self.words.get(normal)
+        keywords = self.keywords_in(normal.split())
+        reasons = []
+        for topic in self.order:
+            keyword = keywords.get(topic, (None,))[0]
+            if word and word[0] == topic:
+                keyword = text.strip()
+            why = (
+                self.model.explain(normal, topic)
+                if self.model and topic in self.model.classes
+                else None
+            )
+            reasons.append(Reason(topic, keyword, why))
+        return reasons
+
+
+def examples(directory: Directory) -> list[Example]:
+    """Return the directory's examples: each topic's, then the everyday texts."""
+    found = [
+        Example(text, topic.id, language, line)
+        for topic in directory.topics
+        for language in LANGUAGES
+        for text, line in zip(topic.examples[language], topic.example_lines[language], strict=True)
+    ]
+    found += [
+        Example(text, EVERYDAY, language, line)
+        for language in LANGUAGES
+        for text, line in zip(
+            directory.everyday[language], directory.everyday_lines[language], strict=True
+        )
+    ]
+    return found
+
+
+def learn(directory: Directory) -> TopicModel | None:
+    """Return the model learned from the directory's examples (None if it has too few)."""
+    given = examples(directory)
+    return train(given, [normalize(example.text) for example in given])
 
 
 def _follows(rest: tuple[str, ...], keys: list[set[str]], position: int) -> bool:
@@ -250,3 +311,35 @@ def _deletions(word: str, count: int) -> set[str]:
 def build_index(directory: Directory) -> Index:
     """Return the match index of `directory` (built once per load, never per request)."""
     return Index(directory)
+
+
+def example_warnings(directory: Directory, index: Index) -> list[tuple[int, str]]:
+    """Return (line, warning) for examples given twice, or that the model files elsewhere."""
+    warnings: list[tuple[int, str]] = []
+    first: dict[str, Example] = {}
+    for example in examples(directory):
+        name = example.topic or "everyday"
+        seen = first.setdefault(normalize(example.text), example)
+        if seen.topic != example.topic:
+            warnings.append(
+                (
+                    example.line,
+                    f"example '{example.text}' is given to {name} and to "
+                    f"{seen.topic or 'everyday'} (line {seen.line}): keep it in one",
+                )
+            )
+            continue
+        if index.model is None:
+            continue
+        filed = index.model.topics_of(normalize(example.text))
+        wanted = {example.topic} - {EVERYDAY}
+        if filed != wanted:
+            said = ", ".join(sorted(filed)) or "no topic"
+            warnings.append(
+                (
+                    example.line,
+                    f"the model files {name}'s example '{example.text}' under {said}: "
+                    "reword it, or add examples like it",
+                )
+            )
+    return warnings

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, replace
 
 from .directory import LANGUAGES, Directory, Resource, Topic
-from .matching import Index, normalize
+from .matching import Index, Reason, normalize
 from .replies import (
     INFO,
     OPT_IN,
@@ -113,3 +113,31 @@ def overview(directory: Directory, today: datetime.date) -> Overview:
         for topic in directory.topics
     )
     return Overview(lead, topics, tuple(views.values()))
+
+
+def why_lines(index: Index, text: str) -> list[str]:
+    """Return, per topic given or nearly given, what decided it: a keyword or the model."""
+    lines = []
+    for reason in index.explain(text):
+        if reason.keyword is not None:
+            lines.append(f"{reason.topic}: yes, the keyword '{reason.keyword}'")
+        elif reason.model is not None and reason.model.score >= NEARLY:
+            lines.append(_model_line(reason))
+    return lines or ["no topic: no keyword, and the model is sure of none"]
+
+
+NEARLY = 0.1  # a topic the model gives this much is worth showing even when it is not given
+
+
+def _model_line(reason: Reason) -> str:
+    why = reason.model
+    verdict = "yes" if why.given else "no"
+    line = (
+        f"{reason.topic}: {verdict}, the model gives it {why.score:.2f} (needs {why.threshold:.2f})"
+    )
+    if why.grams:
+        line += "; it weighed " + ", ".join(why.grams)
+    if why.nearest:
+        nearest = "; ".join(f"'{e.text}' (line {e.line})" for e in why.nearest)
+        line += f"; nearest examples: {nearest}"
+    return line

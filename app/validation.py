@@ -181,6 +181,8 @@ def _explain(error: jsonschema.ValidationError) -> str:
             "verified": "add `verified:` with the date you checked it, as YYYY-MM-DD",
         }
         return f"'{missing}' is missing: " + hints.get(missing, f"add `{missing}:`")
+    if error.validator == "anyOf" and isinstance(value, dict) and "resources" in value:
+        return "a topic needs `keywords:` or `examples:`: add the texts that mean it"
     if error.validator == "anyOf" and isinstance(value, dict) and "id" in value:
         return "a resource needs `call:` or `text:`: add how to reach it"
     if error.validator == "additionalProperties":

@@ -1,0 +1,148 @@
+"""Learn the topics from staff's example texts, and score a text against what was learned.
+
+Training (scikit-learn's logistic regression over word and character n-grams) runs once per
+loaded directory. Scoring a text needs no library call: its n-grams are looked up in the learned
+vocabulary and weighed with numpy, so one short text costs tens of microseconds, not the
+milliseconds of a vectorizer's per-call overhead. Nothing of a scored text is kept.
+"""
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+EVERYDAY = ""  # the class of texts about no topic
+THRESHOLD = 0.35  # a topic is given when the model is at least this sure of it
+C = 30.0  # inverse regularisation: chosen by cross-validation on the examples (docs/matching.md)
+TOLERANCE = 1e-2  # saga stops here: a tighter fit took 10 times longer and scored no better
+MIN_DF = 2  # an n-gram seen in one example only is noise, not a pattern
+CHARS = (3, 5)  # character n-grams within a word: stems, plurals, typos, slang spellings
+MAX_WORDS = 300  # words scored per text: a text's need is said long before this
+MAX_WORD = 24  # characters of a word used for n-grams: longer "words" are noise
+
+
+def features(normal: str) -> list[str]:
+    """Return the n-grams of a normalised text: words, word pairs, characters within words."""
+    words = normal.split()[:MAX_WORDS]
+    grams = [f"w {word}" for word in words]
+    grams += [f"p {a} {b}" for a, b in pairwise(words)]
+    low, high = CHARS
+    for word in words:
+        padded = f"<{word[:MAX_WORD]}>"
+        for n in range(low, high + 1):
+            grams += [padded[i : i + n] for i in range(len(padded) - n + 1)]
+    return grams
+
+
+def describe(gram: str) -> str:
+    """Return an n-gram as staff read it: a word, a pair of words, or letters in a word."""
+    if gram.startswith("w "):
+        return f"the word '{gram[2:]}'"
+    if gram.startswith("p "):
+        return f"the words '{gram[2:]}'"
+    return f"'{gram.strip('<>')}' in a word"
+
+
+@dataclass(frozen=True)
+class Example:
+    """A text staff gave for a topic (EVERYDAY: for no topic), and where the file has it."""
+
+    text: str
+    topic: str
+    language: str
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class Why:
+    """Why the model gave, or did not give, a topic to a text."""
+
+    topic: str
+    score: float
+    threshold: float
+    grams: tuple[str, ...]  # the n-grams that weighed most for the topic, described
+    nearest: tuple[Example, ...]  # the topic's examples most like the text
+
+    @property
+    def given(self) -> bool:
+        return self.score >= self.threshold
+
+
+class TopicModel:
+    """Learned weights: a probability per topic for any text, and the examples behind them."""
+
+    def __init__(self, examples: list[Example], normal_texts: list[str]):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        self.examples = examples
+        vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=MIN_DF)
+        matrix = vectorizer.fit_transform(normal_texts)
+        labels = [example.topic for example in examples]
+        model = LogisticRegression(C=C, solver="saga", tol=TOLERANCE, max_iter=200)
+        model.fit(matrix, labels)
+        self.classes: tuple[str, ...] = tuple(str(c) for c in model.classes_)
+        coef, bias = model.coef_, model.intercept_
+        if len(self.classes) == 2:  # a binary model keeps one row: the second class's odds
+            coef, bias = np.vstack([np.zeros_like(coef), coef]), np.array([0.0, bias[0]])
+        self.vocabulary: dict[str, int] = dict(vectorizer.vocabulary_)
+        self.idf = vectorizer.idf_
+        self.weights = np.ascontiguousarray(coef.T)  # one row per n-gram, one column per class
+        self.bias = bias
+        self.matrix = matrix.tocsr()  # the examples as vectors, to find the nearest ones
+        self.thresholds = dict.fromkeys(self.classes, THRESHOLD)
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return tuple(c for c in self.classes if c != EVERYDAY)
+
+    def _vector(self, normal: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return the text's known n-grams (indices) and their tf-idf values, unit length."""
+        counts = Counter(self.vocabulary.get(gram) for gram in features(normal))
+        counts.pop(None, None)
+        if not counts:
+            return np.zeros(0, dtype=np.intp), np.zeros(0)
+        index = np.fromiter(counts, dtype=np.intp, count=len(counts))
+        tf = np.fromiter((1.0 + math.log(n) for n in counts.values()), float, len(counts))
+        values = tf * self.idf[index]
+        return index, values / np.sqrt(values @ values)
+
+    def probabilities(self, normal: str) -> dict[str, float]:
+        """Return how sure the model is of each class (topics and EVERYDAY) for the text."""
+        index, values = self._vector(normal)
+        logits = values @ self.weights[index] + self.bias
+        odds = np.exp(logits - logits.max())
+        return dict(zip(self.classes, (odds / odds.sum()).tolist(), strict=True))
+
+    def topics_of(self, normal: str) -> set[str]:
+        """Return the topics the model gives the text."""
+        sure = self.probabilities(normal)
+        return {t for t, p in sure.items() if t != EVERYDAY and p >= self.thresholds[t]}
+
+    def explain(self, normal: str, topic: str, count: int = 3) -> Why:
+        """Return what weighed for `topic` in the text, and the topic's nearest examples."""
+        k = self.classes.index(topic)
+        index, values = self._vector(normal)
+        weigh = values * self.weights[index, k]
+        grams = {j: g for g, j in self.vocabulary.items() if j in set(index.tolist())}
+        top = [int(index[i]) for i in np.argsort(-weigh)[:count] if weigh[i] > 0]
+        similar = np.zeros(len(self.examples))
+        if len(index):
+            similar = self.matrix[:, index] @ values
+        own = [i for i in np.argsort(-similar) if self.examples[i].topic == topic][:2]
+        return Why(
+            topic,
+            self.probabilities(normal)[topic],
+            self.thresholds[topic],
+            tuple(describe(grams[j]) for j in top),
+            tuple(self.examples[i] for i in own if similar[i] > 0),
+        )
+
+
+def train(examples: list[Example], normal_texts: list[str]) -> TopicModel | None:
+    """Return the model learned from the examples, or None if they teach fewer than 2 classes."""
+    if len({example.topic for example in examples}) < 2:
+        return None
+    return TopicModel(examples, normal_texts)
