@@ -28,7 +28,8 @@ def line_of(path, needle):
 def test_a_valid_file_passes_with_a_summary(referrals_file):
     result = run("check", str(referrals_file))
     assert result.exit_code == 0, result.output
-    assert re.search(r"OK: 10 resources, 7 topics, \d+ keywords", result.output)
+    summary = r"OK: 11 resources \(and 3 on file, not sent\), 7 topics, \d+ keywords"
+    assert re.search(summary, result.output)
 
 
 # (what staff did, old text, new text, the line it lands on, what the message must say)
