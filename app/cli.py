@@ -7,7 +7,7 @@ import click
 
 from .directory import DEFAULT_PATH
 from .matching import build_index, example_warnings
-from .preview import is_stale, why_lines
+from .preview import UNCONFIRMED_DAYS, is_stale, is_unconfirmed_too_long, why_lines
 from .replies import answer_text
 from .validation import DirectoryError, load_file
 
@@ -50,9 +50,10 @@ def check(path: str | None) -> None:
     path = _path(path)
     directory = _load(path)
     keywords = sum(len(words) for t in directory.topics for words in t.keywords.values())
+    not_sent = f" (and {len(directory.on_file)} on file, not sent)" if directory.on_file else ""
     click.echo(
-        f"{path}: OK: {len(directory.resources)} resources, {len(directory.topics)} topics, "
-        f"{keywords} keywords"
+        f"{path}: OK: {len(directory.resources)} resources{not_sent}, "
+        f"{len(directory.topics)} topics, {keywords} keywords"
     )
     for line, warning in example_warnings(directory, build_index(directory)):
         click.echo(f"{path}:{line}: warning: {warning}")
@@ -62,6 +63,17 @@ def check(path: str | None) -> None:
             click.echo(
                 f"{path}:{resource.line}: warning: {resource.id} was last verified "
                 f"{resource.verified}, over 12 months ago: check its numbers and update `verified`"
+            )
+    for resource in directory.on_file.values():
+        click.echo(
+            f"{path}:{resource.line}: note: {resource.id} is {resource.status}, kept on file and "
+            f"never sent: {resource.reason}"
+        )
+        if is_unconfirmed_too_long(resource, today):
+            click.echo(
+                f"{path}:{resource.line}: warning: {resource.id} has been unconfirmed since "
+                f"{resource.verified}, over {UNCONFIRMED_DAYS} days: confirm it against a public "
+                "page and delete `status:`, or mark it `retired`"
             )
 
 

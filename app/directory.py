@@ -1,11 +1,13 @@
 """The referral directory: resources, topics and the order every reply leads with."""
 
 import datetime
+from collections.abc import Container
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
 LANGUAGES = ("en", "es")
+IN_SERVICE = "in_service"  # a resource's status when the file gives none
 # Shipped in the package (links to data/ in a checkout, so a checkout serves the file staff edit).
 PACKAGE_DATA = files(__package__).joinpath("data")
 DEFAULT_PATH = Path(str(PACKAGE_DATA.joinpath("referrals.yaml"))).resolve()
@@ -29,6 +31,25 @@ class Localized:
 
 
 @dataclass(frozen=True)
+class PerLanguage:
+    """A value that may differ by language, or exist in one language only (988's Spanish key)."""
+
+    en: str | None = None
+    es: str | None = None
+
+    def __call__(self, language: str) -> str | None:
+        return self.es if language == "es" else self.en
+
+    @classmethod
+    def from_data(cls, data: str | int | dict | None) -> "PerLanguage":
+        if data is None:
+            return cls()
+        if isinstance(data, dict):
+            return cls(**{lang: str(data[lang]) for lang in LANGUAGES if lang in data})
+        return cls(en=str(data), es=str(data))
+
+
+@dataclass(frozen=True)
 class Resource:
     """A hotline: how to reach it and where its numbers came from."""
 
@@ -39,13 +60,17 @@ class Resource:
     verified: datetime.date
     call: str | None = None
     text_number: str | None = None
-    text_keyword: str | None = None
+    text_keyword: PerLanguage = PerLanguage()
+    press: PerLanguage = PerLanguage()  # the key to press after calling, by language
     tty: str | None = None
+    relay: str | None = None  # the relay service deaf and hard-of-hearing callers dial (711)
     also_call: str | None = None
     also_call_when: Localized | None = None
     web: str | None = None
     hours: str | None = None
     languages: tuple[str, ...] = ()
+    status: str = IN_SERVICE
+    reason: str | None = None  # why it is not sent
     line: int = field(default=1, compare=False)  # where the file defines it, for messages
 
     @classmethod
@@ -61,15 +86,24 @@ class Resource:
             verified=datetime.date.fromisoformat(data["verified"]),
             call=data.get("call"),
             text_number=text.get("number"),
-            text_keyword=text.get("keyword"),
+            text_keyword=PerLanguage.from_data(text.get("keyword")),
+            press=PerLanguage.from_data(data.get("press")),
             tty=data.get("tty"),
+            relay=data.get("relay"),
             also_call=also.get("number"),
             also_call_when=Localized.from_data(also.get("when")),
             web=data.get("web"),
             hours=data.get("hours"),
             languages=tuple(data.get("languages", ())),
+            status=data.get("status", IN_SERVICE),
+            reason=data.get("reason"),
             line=line,
         )
+
+    @property
+    def in_service(self) -> bool:
+        """Tell whether the bot may send this resource (not unconfirmed, not retired)."""
+        return self.status == IN_SERVICE
 
 
 @dataclass(frozen=True)
@@ -80,21 +114,28 @@ class Topic:
     label: Localized
     word: Localized
     keywords: dict[str, tuple[str, ...]]
-    resources: tuple[str, ...]
+    resources: tuple[str, ...]  # in service only: the ones replies give
     ivr_digit: int | None = None
     examples: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     example_lines: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
+    on_file: tuple[str, ...] = ()  # listed for the topic in the file, but not sent
 
     @classmethod
-    def from_data(cls, data: dict, line_of=lambda *path: 1) -> "Topic":
-        """Return the topic in checked `data`; `line_of(*path)` gives a value's line in it."""
+    def from_data(cls, data: dict, in_service: Container[str], line_of=lambda *path: 1) -> "Topic":
+        """Return the topic in `data`, its resources cut to those `in_service`.
+
+        `line_of(*path)` gives the line of a value in the topic.
+        """
+        listed = tuple(data["resources"])
+        sent = tuple(rid for rid in listed if rid in in_service)
         return cls(
             id=data["id"],
             label=Localized.from_data(data["label"]),
             word=Localized.from_data(data["word"]),
             keywords=by_language(data.get("keywords")),
-            resources=tuple(data["resources"]),
+            resources=sent,
             ivr_digit=data.get("ivr_digit"),
+            on_file=tuple(r for r in listed if r not in sent),
             examples=by_language(data.get("examples")),
             example_lines=lines_by_language(data.get("examples"), line_of, "examples"),
         )
@@ -117,12 +158,17 @@ def lines_by_language(data: dict | None, line_of, *path) -> dict[str, tuple[int,
 
 @dataclass(frozen=True)
 class Directory:
-    """The whole directory as staff wrote it, already checked."""
+    """The whole directory as staff wrote it, already checked.
+
+    `resources` and each topic's `resources` hold only resources in service: whatever reads them
+    (texts, calls, the preview) cannot send an unconfirmed or retired one. Those are in `on_file`.
+    """
 
     service_name: Localized
     always_first: tuple[str, ...]
     resources: dict[str, Resource]
     topics: tuple[Topic, ...]
+    on_file: dict[str, Resource] = field(default_factory=dict)
     everyday: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     everyday_lines: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
 
@@ -143,17 +189,21 @@ class Directory:
     def from_data(cls, data: dict, lines: dict | None = None) -> "Directory":
         """Return the directory in checked `data`; `lines` maps paths in it to file lines."""
         lines = lines or {}
+        listed = [
+            Resource.from_data(r, lines.get(("resources", n), 1))
+            for n, r in enumerate(data["resources"])
+        ]
+        # The one place resources that must not be sent are set apart.
+        sent = {r.id: r for r in listed if r.in_service}
         return cls(
             service_name=Localized.from_data(data["service"]["name"]),
-            always_first=tuple(data["always_first"]),
-            resources={
-                r["id"]: Resource.from_data(r, lines.get(("resources", n), 1))
-                for n, r in enumerate(data["resources"])
-            },
+            always_first=tuple(rid for rid in data["always_first"] if rid in sent),
+            resources=sent,
             topics=tuple(
-                Topic.from_data(t, lambda *path, n=n: lines.get(("topics", n, *path), 1))
+                Topic.from_data(t, sent, lambda *path, n=n: lines.get(("topics", n, *path), 1))
                 for n, t in enumerate(data["topics"])
             ),
+            on_file={r.id: r for r in listed if not r.in_service},
             everyday=by_language(data.get("everyday")),
             everyday_lines=lines_by_language(
                 data.get("everyday"), lambda *path: lines.get(path, 1), "everyday"

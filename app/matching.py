@@ -5,6 +5,7 @@ when the model learned from its examples is sure enough of it (topic_model.py).
 """
 
 import re
+import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -46,9 +47,15 @@ class Match:
     language: str
 
 
-@cache
+_stemmers = threading.local()  # a stemmer keeps its word in itself: one per thread
+
+
 def _stemmer(language: str):
-    return snowballstemmer.stemmer({"en": "english", "es": "spanish"}[language])
+    found = getattr(_stemmers, language, None)
+    if found is None:
+        found = snowballstemmer.stemmer({"en": "english", "es": "spanish"}[language])
+        setattr(_stemmers, language, found)
+    return found
 
 
 @cache

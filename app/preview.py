@@ -54,6 +54,14 @@ def is_stale(verified: datetime.date, today: datetime.date) -> bool:
     return verified < today.replace(year=today.year - 1)
 
 
+UNCONFIRMED_DAYS = 90  # how long a number may wait on file for someone to confirm it
+
+
+def is_unconfirmed_too_long(resource: Resource, today: datetime.date) -> bool:
+    """Tell whether `resource` has been unconfirmed for over UNCONFIRMED_DAYS since `verified`."""
+    return resource.status == "unconfirmed" and (today - resource.verified).days > UNCONFIRMED_DAYS
+
+
 @dataclass(frozen=True)
 class ResourceView:
     """A resource as the page lists it: how to reach it and whether its check is overdue."""
@@ -61,7 +69,7 @@ class ResourceView:
     resource: Resource
     contact: str  # every way to reach it, TTY included
     in_texts: str  # as text replies write it (TTY numbers are for TTY devices, not texts)
-    stale: bool
+    stale: bool  # in service: verified over 12 months ago; unconfirmed: over 90 days ago
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,7 @@ class TopicView:
     topic: Topic
     lead: tuple[ResourceView, ...]
     own: tuple[ResourceView, ...]
+    not_sent: tuple[ResourceView, ...] = ()  # listed for the topic, but unconfirmed or retired
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,7 @@ class Overview:
     lead: tuple[ResourceView, ...]
     topics: tuple[TopicView, ...]
     resources: tuple[ResourceView, ...]
+    on_file: tuple[ResourceView, ...] = ()  # never sent: unconfirmed or retired
 
     @property
     def stale(self) -> tuple[ResourceView, ...]:
@@ -88,15 +98,24 @@ class Overview:
 
 
 def overview(directory: Directory, today: datetime.date) -> Overview:
-    """Return every topic with its numbers in reply order and every resource with its check."""
+    """Return every topic with its numbers in reply order and every resource with its check.
+
+    Resources on file but not sent are listed apart, each topic naming its own.
+    """
+
+    def overdue(resource: Resource) -> bool:
+        if resource.in_service:
+            return is_stale(resource.verified, today)
+        return is_unconfirmed_too_long(resource, today)
+
     views = {
         rid: ResourceView(
             resource,
             contact(resource, "en"),
             contact(resource, "en", tty=False),
-            is_stale(resource.verified, today),
+            overdue(resource),
         )
-        for rid, resource in directory.resources.items()
+        for rid, resource in (directory.resources | directory.on_file).items()
     }
     lead = tuple(views[rid] for rid in directory.always_first)
     topics = tuple(
@@ -109,10 +128,16 @@ def overview(directory: Directory, today: datetime.date) -> Overview:
                 for rid in resource_order(directory, (topic.id,))
                 if rid not in directory.always_first
             ),
+            tuple(views[rid] for rid in topic.on_file),
         )
         for topic in directory.topics
     )
-    return Overview(lead, topics, tuple(views.values()))
+    return Overview(
+        lead,
+        topics,
+        tuple(views[rid] for rid in directory.resources),
+        tuple(views[rid] for rid in directory.on_file),
+    )
 
 
 def why_lines(index: Index, text: str) -> list[str]:

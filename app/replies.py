@@ -12,10 +12,13 @@ MAX_SEGMENTS = 4
 WORDING = {
     "en": {
         "call_or_text": "call or text {number}",
+        "call": "call {number}",
+        "press": " (press {digit})",
         "text_keyword": "text {keyword} to {number}",
         "text": "text {number}",
         "or": " or ",
         "tty": "TTY {number}",
+        "relay": "deaf or hard of hearing: dial {number}",
         "danger": "In danger now? Call 911.",
         "more": "More: text {words}.",
         "menu": "Text a word for more numbers: {words}.",
@@ -24,10 +27,13 @@ WORDING = {
     },
     "es": {
         "call_or_text": "llama o textea al {number}",
+        "call": "llama al {number}",
+        "press": " (marca {digit})",
         "text_keyword": "textea {keyword} al {number}",
         "text": "textea al {number}",
         "or": " o ",
         "tty": "TTY {number}",
+        "relay": "sordos: marca {number}",
         "danger": "¿En peligro? Llama al 911.",
         "more": "Más: textea {words}.",
         "menu": "Textea una palabra para más números: {words}.",
@@ -51,22 +57,26 @@ class SmsReply:
 def contact(
     resource: Resource, language: str, number: Callable[[str], str] = str, tty: bool = True
 ) -> str:
-    """Return how to reach `resource`: numbers to call or text, in one short phrase.
+    """Return how to reach `resource` in `language`: numbers to call or text, in one short phrase.
 
-    `number` writes each number; voice passes one that reads it digit by digit.
+    `number` writes each number; voice passes one that reads it digit by digit. A resource with
+    no number to call or text gives its TTY number, else its web address.
     """
     say = WORDING[language]
+    keyword, press = resource.text_keyword(language), resource.press(language)
+    same_number = resource.call is not None and resource.call == resource.text_number
     ways = []
-    if resource.call and resource.call == resource.text_number and not resource.text_keyword:
+    if same_number and not keyword and not press:
         ways.append(say["call_or_text"].format(number=number(resource.call)))
     else:
         if resource.call:
-            ways.append(number(resource.call))
-        if resource.text_number and resource.text_keyword:
+            called = number(resource.call)
+            if same_number or press:  # "988 or text AYUDA to 988" would read as one number
+                called = say["call"].format(number=called)
+            ways.append(called + (say["press"].format(digit=press) if press else ""))
+        if resource.text_number and keyword:
             ways.append(
-                say["text_keyword"].format(
-                    keyword=resource.text_keyword, number=number(resource.text_number)
-                )
+                say["text_keyword"].format(keyword=keyword, number=number(resource.text_number))
             )
         elif resource.text_number:
             ways.append(say["text"].format(number=number(resource.text_number)))
@@ -74,9 +84,15 @@ def contact(
         when = resource.also_call_when(language) if resource.also_call_when else ""
         also = number(resource.also_call)
         ways.append(f"{also} ({when})" if when else also)
+    if not ways and resource.tty:
+        return say["tty"].format(number=number(resource.tty))
+    if not ways and resource.web:
+        return resource.web
     line = say["or"].join(ways)
     if tty and resource.tty:
         line += f" ({say['tty'].format(number=number(resource.tty))})"
+    if tty and resource.relay:
+        line += f" ({say['relay'].format(number=number(resource.relay))})"
     return line
 
 
@@ -88,7 +104,8 @@ def resource_line(resource: Resource, language: str, tty: bool = False) -> str:
 def lead_lines(directory: Directory, language: str, tty: bool = False) -> list[str]:
     """Return the lines every reply starts with: the Help Line, then the crisis lines.
 
-    TTY numbers are for TTY devices, not texting; they go in the HELP reply and the voice menu.
+    TTY numbers are for TTY devices, not texting; they and the relay (711) for deaf and
+    hard-of-hearing callers go in the HELP reply and the voice menu.
     """
     return [
         resource_line(directory.resources[rid], language, tty) for rid in directory.always_first

@@ -21,6 +21,8 @@ WORDING = {
         "danger": "If you are in danger, hang up and call {number}.",
         "help_line": "The 24-hour Help Line is {number}.",
         "tty": "If you are deaf or hard of hearing, the Help Line's TTY number is {number}.",
+        "relay": "If you are deaf or hard of hearing, dial {number} for California Relay "
+        "and ask for the Help Line.",
         "topic": "For {label}, press {digit}.",
         "connect_key": "To talk to the Help Line now, press {digit}.",
         "speak": "Or say in a few words what is going on.",
@@ -41,6 +43,8 @@ WORDING = {
         "help_line": "La Línea de Ayuda, abierta las 24 horas, es el {number}.",
         "tty": "Si eres sordo o tienes dificultad para oír, el número TTY de la Línea de Ayuda "
         "es el {number}.",
+        "relay": "Si eres sordo o tienes dificultad para oír, marca el {number} del servicio "
+        "de retransmisión de California y pide la Línea de Ayuda.",
         "topic": "Para {label}, marca {digit}.",
         "connect_key": "Para hablar ahora con la Línea de Ayuda, marca {digit}.",
         "speak": "O dinos en pocas palabras qué está pasando.",
@@ -80,7 +84,7 @@ def _lines(language: str, *texts: str) -> list[Line]:
 
 
 def greeting(directory: Directory, language: str) -> list[Line]:
-    """Return who this is, the 911 advice and the Help Line's numbers, voice and TTY."""
+    """Return who this is, the 911 advice and the Help Line's numbers: voice, TTY and relay."""
     say, help_line = WORDING[language], directory.help_line
     lines = [
         say["hello"],
@@ -90,6 +94,8 @@ def greeting(directory: Directory, language: str) -> list[Line]:
     ]
     if help_line.tty:
         lines.append(say["tty"].format(number=spoken_number(help_line.tty)))
+    if help_line.relay:
+        lines.append(say["relay"].format(number=spoken_number(help_line.relay)))
     return _lines(language, *lines)
 
 

@@ -17,6 +17,7 @@ from .replies import MAX_SEGMENTS, compose_help, compose_sms, compose_welcome
 Path_ = tuple[str | int, ...]
 HELP_LINE_WITHIN = 100  # characters: a lock screen or a preview shows about this much
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+PHONE_FIELDS = ("call", "tty", "relay", "number")
 
 
 @dataclass(frozen=True, order=True)
@@ -184,18 +185,32 @@ def _explain(error: jsonschema.ValidationError) -> str:
     if error.validator == "anyOf" and isinstance(value, dict) and "resources" in value:
         return "a topic needs `keywords:` or `examples:`: add the texts that mean it"
     if error.validator == "anyOf" and isinstance(value, dict) and "id" in value:
-        return "a resource needs `call:` or `text:`: add how to reach it"
+        return "a resource needs `call:`, `text:`, `tty:` or `web:`: add how to reach it"
+    if error.validator == "dependentRequired":
+        if "status" in value:
+            return "'reason' is missing: add `reason:` saying why this resource is not sent"
+        return "`reason:` is only for a resource with `status:` (unconfirmed or retired)"
+    if error.validator == "enum" and field == "status":
+        return (
+            f"'{value}' is not a status: write unconfirmed or retired, or delete `status:` "
+            "for a resource in service"
+        )
+    if error.validator == "oneOf" and field == "keyword":
+        return (
+            f"'{value}' is not a keyword: write one word in capitals (HOME), or one per "
+            "language ({en: HOME, es: AYUDA})"
+        )
     if error.validator == "additionalProperties":
         allowed = ", ".join(error.schema.get("properties", {}))
         return (
             f"{error.message.split('(')[-1].rstrip(')')}: check the spelling (allowed: {allowed})"
         )
-    if error.validator == "pattern" and field in ("call", "tty", "number"):
+    if error.validator == "pattern" and field in PHONE_FIELDS:
         return (
             f"'{value}' is not a phone number: write it as 800-555-0100, or a short code in quotes"
             ' such as "988"'
         )
-    if error.validator == "type" and isinstance(value, int) and field in ("call", "tty", "number"):
+    if error.validator == "type" and isinstance(value, int) and field in PHONE_FIELDS:
         return f'{value} must be in quotes: write "{value}"'
     if error.validator == "pattern" and field == "verified":
         return f"'{value}' is not a date: write the day you checked it as YYYY-MM-DD"
@@ -276,6 +291,29 @@ def _help_line_can_be_called(data: dict, lines: dict[Path_, int]) -> Iterator[Pr
         )
 
 
+def _sent_where_needed(data: dict, lines: dict[Path_, int]) -> Iterator[Problem]:
+    """Yield an always_first entry, or a topic's every resource, that is never sent."""
+    status = {r["id"]: r["status"] for r in data["resources"] if "status" in r}
+    for index, rid in enumerate(data["always_first"]):
+        if rid in status:
+            yield Problem(
+                _line(lines, ("always_first", index)),
+                f"always_first: '{rid}' is {status[rid]} and never sent, but every reply leads "
+                "with always_first: name a resource in service, or confirm it and delete its "
+                "`status:`",
+            )
+    for index, topic in enumerate(data["topics"]):
+        listed = topic["resources"]
+        if listed and all(rid in status for rid in listed):
+            path = ("topics", index, "resources")
+            named = ", ".join(f"'{rid}' is {status[rid]}" for rid in listed)
+            yield Problem(
+                _line(lines, path),
+                f"{_where(data, path)}: {named}, so this topic's reply would have none of its "
+                "own numbers: add a resource in service",
+            )
+
+
 def _menu_keys(data: dict, lines: dict[Path_, int]) -> Iterator[Problem]:
     """Yield each phone key given to two topics."""
     digits: dict[int, int] = {}
@@ -318,6 +356,7 @@ RULES = (
     _dates,
     _dangling_references,
     _help_line_can_be_called,
+    _sent_where_needed,
     _menu_keys,
     _keywords,
 )

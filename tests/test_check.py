@@ -1,5 +1,6 @@
 """`referral-bot check`: a good file passes; every mistake is named by file and line."""
 
+import datetime
 import re
 
 import pytest
@@ -28,7 +29,8 @@ def line_of(path, needle):
 def test_a_valid_file_passes_with_a_summary(referrals_file):
     result = run("check", str(referrals_file))
     assert result.exit_code == 0, result.output
-    assert re.search(r"OK: 10 resources, 7 topics, \d+ keywords", result.output)
+    summary = r"OK: 11 resources \(and 3 on file, not sent\), 7 topics, \d+ keywords"
+    assert re.search(summary, result.output)
 
 
 # (what staff did, old text, new text, the line it lands on, what the message must say)
@@ -139,6 +141,41 @@ MISTAKES = [
         "it needs a `call:` number",
     ),
     (
+        "unconfirmed resource in always_first",
+        "    call: 800-555-0102\n",
+        "    call: 800-555-0102\n    status: unconfirmed\n    reason: no page found\n",
+        "always_first:",
+        "always_first: 'youth_crisis_line' is unconfirmed and never sent",
+    ),
+    (
+        "a topic's only resource retired",
+        "    call: 800-555-0105\n",
+        "    call: 800-555-0105\n    status: retired\n    reason: closed\n",
+        "resources: [child_abuse_hotline]",
+        "'child_abuse_hotline' is retired, so this topic's reply would have none",
+    ),
+    (
+        "status without a reason",
+        "    reason: Fictional, test fixture (la_metro_taskforce) - a police tip line.\n",
+        "",
+        "  - id: la_metro_taskforce",
+        "'reason' is missing: add `reason:`",
+    ),
+    (
+        "unknown status",
+        "    status: retired\n",
+        "    status: closed\n",
+        "status: closed",
+        "'closed' is not a status: write unconfirmed or retired",
+    ),
+    (
+        "keyword per language in lower case",
+        "keyword: {en: HOME, es: AYUDA}",
+        "keyword: {en: home, es: AYUDA}",
+        "keyword: {en: home",
+        "is not a keyword: write one word in capitals",
+    ),
+    (
         "repeated key",
         "    ivr_digit: 4\n",
         "    ivr_digit: 4\n    ivr_digit: 8\n",
@@ -223,3 +260,41 @@ def test_a_number_unchecked_for_a_year_passes_with_a_warning(referrals_file):
         f"{referrals_file}:{line}: warning: youth_crisis_line was last verified 2020-01-31"
         in result.output
     )
+
+
+def test_each_resource_on_file_is_listed_with_why_it_is_not_sent(referrals_file):
+    result = run("check", str(referrals_file))
+    assert result.exit_code == 0, result.output
+    line = line_of(referrals_file, "- id: la_metro_taskforce")
+    assert (
+        f"{referrals_file}:{line}: note: la_metro_taskforce is unconfirmed, kept on file and "
+        "never sent: Fictional, test fixture (la_metro_taskforce) - a police tip line."
+    ) in result.output
+    assert "note: old_crisis_line is retired" in result.output
+    assert "warning" not in result.output  # on file for a month: not overdue
+
+
+@pytest.mark.parametrize(("days", "warned"), [(90, False), (91, True)])
+def test_unconfirmed_for_over_90_days_passes_with_a_warning(referrals_file, days, warned):
+    since = (datetime.date.today() - datetime.timedelta(days=days)).isoformat()
+    edit(
+        referrals_file,
+        f"    verified: {RECENT}\n\n  - id: cast_hotline",
+        f"    verified: {since}\n\n  - id: cast_hotline",
+    )
+    result = run("check", str(referrals_file))
+    assert result.exit_code == 0, result.output
+    line = line_of(referrals_file, "- id: la_metro_taskforce")
+    warning = f"{referrals_file}:{line}: warning: la_metro_taskforce has been unconfirmed since"
+    assert (warning in result.output) is warned, result.output
+
+
+def test_a_retired_resource_is_never_overdue(referrals_file):
+    edit(
+        referrals_file,
+        f"    verified: {RECENT}\n\n  - id: take_it_down",
+        "    verified: 2020-01-31\n\n  - id: take_it_down",
+    )
+    result = run("check", str(referrals_file))
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output

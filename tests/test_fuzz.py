@@ -137,7 +137,7 @@ def test_check_never_shows_a_traceback(tmp_path, text):
 
 def changed_numbers(text: str) -> str:
     """Return the directory with the trafficking topic's two numbers changed."""
-    changed = text.replace("888-555-0103", "888-373-0000").replace("800-555-0104", "800-655-0000")
+    changed = text.replace("888-555-0103", "888-373-0000").replace("888-555-0110", "888-555-0000")
     assert changed.count("-0000") == 2
     return changed
 

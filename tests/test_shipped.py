@@ -27,6 +27,11 @@ def digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
+def first_way(resource) -> str:
+    """Return the first way a reply gives to reach `resource`: a number, else its web address."""
+    return resource.call or resource.text_number or resource.tty or resource.web
+
+
 @pytest.fixture(scope="module")
 def shipped_client(tmp_path_factory):
     path = tmp_path_factory.mktemp("shipped") / "referrals.yaml"
@@ -51,7 +56,14 @@ def test_check_accepts_the_shipped_file():
 def test_every_resource_is_sourced_and_dated(resource):
     assert resource.source.strip()
     assert resource.verified <= datetime.date.today()
-    assert resource.call or resource.text_number
+    assert first_way(resource)
+
+
+@pytest.mark.parametrize("resource", DIRECTORY.on_file.values(), ids=DIRECTORY.on_file.keys())
+def test_every_resource_not_sent_says_why(resource):
+    assert resource.status in ("unconfirmed", "retired")
+    assert resource.reason.strip()
+    assert resource.source.strip()
 
 
 def replies():
@@ -80,9 +92,10 @@ def test_every_topic_is_reachable_by_its_word_and_its_menu_key(topic, shipped_cl
         help_line = DIRECTORY.help_line.call
         assert 0 <= body.find(help_line) <= HELP_LINE_WITHIN - len(help_line), body
         for resource in own[:1]:
-            assert (resource.call or resource.text_number) in body, body
+            assert first_way(resource) in body, body
     assert topic.ivr_digit is not None
     call = twiml(shipped_client("/voice/menu", {"Digits": str(topic.ivr_digit)}))
-    spoken = digits(" ".join(say.text or "" for say in call.iter("Say")))
+    spoken = " ".join(say.text or "" for say in call.iter("Say"))
     for resource in own[:1]:
-        assert digits(resource.call or resource.text_number) in spoken
+        way = first_way(resource)
+        assert digits(way) in digits(spoken) if digits(way) else way in spoken

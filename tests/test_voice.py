@@ -13,7 +13,7 @@ from conftest import BASE_URL, sign, twiml
 
 HELP_LINE = "800-555-0100"
 HELP_LINE_SPOKEN = "8 0 0, 5 5 5, 0 1 0 0"
-TTY_SPOKEN = "5 6 2, 5 5 5, 0 1 9 9"
+RELAY_SPOKEN = "7 1 1"
 LEAD = ["help_line", "lifeline_988", "youth_crisis_line"]
 CALL = {"CallSid": "CA0123456789", "From": "+15550100", "To": "+15550199"}
 
@@ -70,7 +70,8 @@ def spoken_order(root, directory) -> list[str]:
     """Return the resources an answer reads out, by the first number read after each name."""
     by_number = {}
     for rid, resource in directory.resources.items():
-        by_number.setdefault(re.sub(r"\D", "", resource.call or resource.text_number), rid)
+        if resource.call or resource.text_number:
+            by_number.setdefault(re.sub(r"\D", "", resource.call or resource.text_number), rid)
     order = []
     for text in said(root):
         if ": " not in text:
@@ -89,13 +90,14 @@ def sms_order(snapshot, text: str) -> list[str]:
     return [by_name[line.split(": ")[0]] for line in reply.body.splitlines() if ": " in line]
 
 
-def test_greeting_says_who_911_help_line_tty_then_menu(call, snapshot):
+def test_greeting_says_who_911_help_line_relay_then_menu(call, snapshot):
     root = call.start()
     text = " ".join(said(root))
     assert "Department of Mental Health" in text
     assert "If you are in danger, hang up and call 9 1 1." in text
     assert f"The 24-hour Help Line is {HELP_LINE_SPOKEN}." in text
-    assert f"deaf or hard of hearing, the Help Line's TTY number is {TTY_SPOKEN}" in text
+    assert f"deaf or hard of hearing, dial {RELAY_SPOKEN} for California Relay" in text
+    assert "5 6 2, 5 5 5, 0 1 9 9" not in text  # the unconfirmed TTY number
     gather = root.find("Gather")
     assert gather.get("input") == "dtmf speech"
     assert gather.get("language") == "en-US"
@@ -119,7 +121,7 @@ def test_speech_hints_are_a_short_list_of_each_topics_keywords(call, snapshot):
     ("key", "then"),
     [
         ("1", ["crisis_text_line"]),
-        ("2", ["trafficking_hotline", "la_metro_taskforce"]),
+        ("2", ["trafficking_hotline", "cast_hotline"]),
         ("3", ["runaway_safeline", "la_211"]),
         ("4", ["child_abuse_hotline"]),
         ("5", ["missing_children"]),
@@ -176,7 +178,8 @@ def test_spanish_after_9_the_whole_call_is_in_spanish(call):
 
     answer = call.press(root, "2")
     assert languages(answer) == {"es-MX"}
-    assert f"Línea de Ayuda de 24 horas: {HELP_LINE_SPOKEN} (TTY {TTY_SPOKEN})." in said(answer)
+    help_line = f"Línea de Ayuda de 24 horas: {HELP_LINE_SPOKEN} (sordos: marca {RELAY_SPOKEN})."
+    assert help_line in said(answer)
     assert "Para volver al menú, marca asterisco." in said(answer)
 
     sorry = call.press(answer, "8")
