@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         DEMO_MODE=_flag("DEMO_MODE"),
         TWILIO_AUTH_TOKEN=os.environ.get("TWILIO_AUTH_TOKEN") or None,
+        TWILIO_WEBHOOK_SHARED_KEY=os.environ.get("TWILIO_WEBHOOK_SHARED_KEY") or None,
         REFERRALS_PATH=os.environ.get("REFERRALS_PATH") or str(DEFAULT_PATH),
         RELOAD_SECONDS=float(os.environ.get("RELOAD_SECONDS", "2")),
         STAFF_PASSWORD=os.environ.get("STAFF_PASSWORD") or None,
