@@ -162,6 +162,10 @@ def _name(resource: Resource, language: str) -> str:
     return spoken_text(resource.short(language), language)
 
 
+def _resource_line(resource: Resource, language: str) -> str:
+    return f"{_name(resource, language)}: {contact(resource, language, spoken_number)}."
+
+
 def _label(topic: Topic, language: str) -> str:
     return spoken_text(topic.label(language), language)
 
@@ -172,8 +176,7 @@ def answer(directory: Directory, topic_ids: tuple[str, ...], language: str) -> l
     labels = say["and"].join(_label(directory.topic(tid), language) for tid in topic_ids)
     lines = [say["numbers_for"].format(labels=labels)] if labels else []
     for rid in resource_order(directory, topic_ids):
-        resource = directory.resources[rid]
-        lines.append(f"{_name(resource, language)}: {contact(resource, language, spoken_number)}.")
+        lines.append(_resource_line(directory.resources[rid], language))
     return _lines(language, *lines)
 
 
@@ -204,8 +207,7 @@ def dial_failed(directory: Directory, language: str, status: str) -> list[Line]:
         say["danger"].format(number=spoken_number("911")),
     ]
     for rid in directory.always_first[1:]:  # the crisis lines, after the Help Line
-        resource = directory.resources[rid]
-        lines.append(f"{_name(resource, language)}: {contact(resource, language, spoken_number)}.")
+        lines.append(_resource_line(directory.resources[rid], language))
     return _lines(language, *lines)
 
 
