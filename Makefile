@@ -5,14 +5,21 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check bench browser screenshot clean
+.PHONY: run test lint format check bench browser screenshot clean requirements
 
-# Re-install whenever pyproject.toml changes (new dependency) or the venv is missing.
-$(STAMP): pyproject.toml
+# Re-install whenever the dependencies change or the venv is missing. The pinned versions go in
+# first, so tests run on what Heroku installs from requirements.txt.
+$(STAMP): pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
+
+# Rewrite requirements.txt from pyproject.toml's dependencies as installed in the venv (after a
+# dependency is added or upgraded: `.venv/bin/pip install -U -e .` first to take the newest).
+requirements: $(STAMP)
+	$(BIN)/python scripts/requirements.py
 
 run: $(STAMP)
 	@echo "Demo mode on http://127.0.0.1:$(PORT): unsigned requests from this machine are accepted."

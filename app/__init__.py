@@ -3,7 +3,7 @@
 import logging
 import os
 
-from flask import Flask, request
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -14,6 +14,7 @@ from .store import DirectoryStore
 # Twilio posts a few dozen short fields; a text body is at most 1,600 characters.
 MAX_REQUEST_BYTES = 64 * 1024
 WEBHOOKS = ("/sms", "/voice")  # Twilio's paths: a failure there answers with the Help Line
+CALLBACKS = ("/sms/status",)  # Twilio ignores what they answer: a failure there answers 204
 
 
 def _flag(name: str) -> bool:
@@ -26,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         DEMO_MODE=_flag("DEMO_MODE"),
         TWILIO_AUTH_TOKEN=os.environ.get("TWILIO_AUTH_TOKEN") or None,
+        TWILIO_WEBHOOK_SHARED_KEY=os.environ.get("TWILIO_WEBHOOK_SHARED_KEY") or None,
         REFERRALS_PATH=os.environ.get("REFERRALS_PATH") or str(DEFAULT_PATH),
         RELOAD_SECONDS=float(os.environ.get("RELOAD_SECONDS", "2")),
         STAFF_PASSWORD=os.environ.get("STAFF_PASSWORD") or None,
@@ -68,6 +70,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         if not request.path.startswith(WEBHOOKS):
             return error if isinstance(error, HTTPException) else InternalServerError()
         failed = getattr(error, "original_exception", None) or error
+        if request.path in CALLBACKS:
+            app.logger.error("callback failed with %s", type(failed).__name__)
+            return Response(status=204)
         app.logger.error("handler failed with %s; sent the fallback", type(failed).__name__)
         return webhook_fallback(request.path)
 

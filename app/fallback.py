@@ -5,9 +5,18 @@ from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
 from . import speech, store
+from .caller_id import dial_caller_id
 
 # Used only if even the directory in memory cannot be read; it is the brochure's Help Line.
 LAST_RESORT_HELP_LINE = "800-854-7771"
+# After a fallback <Dial>, which has no action (the app that would answer it is failing), Twilio
+# says this if the caller is still there: the Help Line was busy, unanswered or hung up.
+AFTER_FALLBACK_DIAL = {
+    "en": "If no one answered: in danger, call 9 1 1. "
+    "The 9 8 8 Suicide and Crisis Lifeline is 9 8 8. Goodbye.",
+    "es": "Si nadie contestó: si estás en peligro, llama al 9 1 1. "
+    "La Línea 9 8 8 de Prevención del Suicidio y Crisis es el 9 8 8. Adiós.",
+}
 
 
 def help_line_number() -> str:
@@ -31,6 +40,13 @@ def sms_fallback() -> Response:
     return twiml(reply)
 
 
+def _dial(call: VoiceResponse, number: str, language: str) -> None:
+    """Dial the Help Line with a timeout and a usable caller ID, then say 911 and 988."""
+    caller_id = dial_caller_id(request.form.get("From", ""), request.form.get("To", ""))
+    call.dial(number, timeout=speech.DIAL_TIMEOUT, caller_id=caller_id)
+    speech.say_lines(call, [speech.Line(AFTER_FALLBACK_DIAL[language], language)])
+
+
 def voice_fallback() -> Response:
     """Return a call that says the Help Line, in the call's language, and connects to it."""
     language = "es" if request.args.get("lang") == "es" else "en"
@@ -38,7 +54,7 @@ def voice_fallback() -> Response:
     help_line = speech.WORDING[language]["help_line"].format(number=speech.spoken_number(number))
     call = VoiceResponse()
     speech.say_lines(call, [speech.Line(help_line, language), *speech.connecting(language)])
-    call.dial(number)
+    _dial(call, number, language)
     return twiml(call)
 
 
@@ -51,7 +67,8 @@ def webhook_fallback(path: str) -> Response:
         if voice:
             call = VoiceResponse()
             call.say(f"Call the 24 hour Help Line, {speech.spoken_number(LAST_RESORT_HELP_LINE)}.")
-            call.dial(LAST_RESORT_HELP_LINE)
+            call.dial(LAST_RESORT_HELP_LINE, timeout=speech.DIAL_TIMEOUT)
+            call.say(AFTER_FALLBACK_DIAL["en"])
             return twiml(call)
         reply = MessagingResponse()
         reply.message(f"Call the 24/7 Help Line: {LAST_RESORT_HELP_LINE}.")

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, replace
 
 from .directory import LANGUAGES, Directory, Resource, Topic
-from .matching import Index, Reason, normalize
+from .matching import Index, Reason
 from .replies import (
     INFO,
     OPT_IN,
@@ -16,6 +16,7 @@ from .replies import (
     answer_text,
     compose_sms,
     contact,
+    keyword_of,
     resource_order,
 )
 from .speech import transcript
@@ -39,7 +40,7 @@ def preview_reply(
 
 def is_command(text: str) -> bool:
     """Tell whether `text` is an opt-out, opt-in or help keyword rather than a question."""
-    return normalize(text) in COMMANDS
+    return keyword_of(text) in COMMANDS
 
 
 def voice_transcript(directory: Directory, index: Index, text: str, language: str) -> str:

@@ -4,7 +4,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .directory import Directory, Resource, Topic
-from .matching import Index, Match, normalize
+from .matching import Index, Match
 from .segments import Segments, count_segments
 
 MAX_SEGMENTS = 4
@@ -22,8 +22,11 @@ WORDING = {
         "danger": "In danger now? Call 911.",
         "more": "More: text {words}.",
         "menu": "Text a word for more numbers: {words}.",
-        "stop": "Free and confidential. Reply STOP to stop texts.",
-        "welcome": "Welcome back.",
+        # What carriers ask of a keyword reply (CTIA): who is texting, that rates may apply, how
+        # to stop. Texting is not free on every plan, so the replies never say it is.
+        "rates_stop": "Msg&data rates may apply. Reply STOP to cancel.",
+        "welcome": "{service}: welcome back.",
+        "help_stop": "Reply HELP for help, STOP to cancel.",
     },
     "es": {
         "call_or_text": "llama o textea al {number}",
@@ -37,8 +40,9 @@ WORDING = {
         "danger": "¿En peligro? Llama al 911.",
         "more": "Más: textea {words}.",
         "menu": "Textea una palabra para más números: {words}.",
-        "stop": "Gratis y confidencial. Responde STOP para no recibir más textos.",
-        "welcome": "Hola de nuevo.",
+        "rates_stop": "Pueden aplicar tarifas de msj y datos. Responde STOP para cancelar.",
+        "welcome": "{service}.",
+        "help_stop": "Responde HELP para ayuda, STOP para cancelar.",
     },
 }
 
@@ -206,22 +210,36 @@ def compose_sms(directory: Directory, match: Match) -> SmsReply:
 
 
 def compose_help(directory: Directory, language: str = "en") -> SmsReply:
-    """Return the answer to HELP/INFO: the service, the lead numbers and how to stop."""
+    """Return the answer to HELP/INFO: the service, the lead numbers, rates and how to stop."""
     say = WORDING[language]
     service = f"{directory.service_name(language)}."
-    return _reply([service, *lead_lines(directory, language, tty=True), say["stop"]], language)
+    lines = [service, *lead_lines(directory, language, tty=True), say["rates_stop"]]
+    return _reply(lines, language)
 
 
 def compose_welcome(directory: Directory, language: str = "en") -> SmsReply:
-    """Return the answer to START/UNSTOP: a welcome, the lead numbers and the topic words."""
+    """Return the answer to START/UNSTOP: the service, the lead numbers, HELP and STOP, words."""
     say = WORDING[language]
-    before = [say["welcome"], *lead_lines(directory, language)]
-    return _reply(_with_menu(directory, language, before, [say["danger"]]), language)
+    before = [say["welcome"].format(service=directory.service_name(language))]
+    before += lead_lines(directory, language)
+    return _reply(_with_menu(directory, language, before, [say["help_stop"]]), language)
 
 
-OPT_OUT = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit"})
+# Twilio's default keywords (help.twilio.com, "Twilio support for opt-out keywords"; OPTOUT and
+# REVOKE joined the opt-out list in 2025). Twilio acts only on a message that is the keyword alone.
+OPT_OUT = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "optout", "revoke"})
 OPT_IN = frozenset({"start", "unstop", "yes"})
 INFO = frozenset({"help", "info"})
+
+
+def keyword_of(text: str) -> str:
+    """Return `text` as Twilio compares it with its keywords: one word, trimmed, any case.
+
+    "Stop please" or "stop." is not a keyword to Twilio, so it gets a full reply here too: a
+    texter is never left without an answer because the bot guessed at an opt-out.
+    """
+    word = text.strip()
+    return word.lower() if word.isascii() and word.isalpha() else ""
 
 
 def answer_text(
@@ -231,11 +249,11 @@ def answer_text(
 
     `compose` turns a match into a reply; the server passes a cached compose_sms.
     """
-    command = normalize(text)
-    if command in OPT_OUT:
+    keyword = keyword_of(text)
+    if keyword in OPT_OUT:
         return None
-    if command in OPT_IN:
+    if keyword in OPT_IN:
         return compose_welcome(directory)
-    if command in INFO:
+    if keyword in INFO:
         return compose_help(directory)
-    return compose(directory, index.match(text, command))
+    return compose(directory, index.match(text))

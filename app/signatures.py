@@ -1,10 +1,20 @@
-"""Serve only requests that Twilio signed (X-Twilio-Signature), except local demo requests."""
+"""Serve only requests that Twilio signed (X-Twilio-Signature), except local demo requests.
+
+Twilio signs with the account's Auth Token (HMAC-SHA1), or, where a Webhook Rule names a
+SharedKey, with that key's secret and the algorithm it names in
+X-Twilio-Webhooks-Signature-Settings (twilio.com/docs/usage/webhooks/webhook-shared-keys).
+"""
 
 import hmac
 from functools import lru_cache, wraps
 
 from flask import abort, current_app, request
-from twilio.request_validator import RequestValidator
+from twilio.request_validator import (
+    SIGNATURE_HEADER,
+    SIGNATURE_SETTINGS_HEADER,
+    RequestValidator,
+    get_signature_algorithm,
+)
 
 LOOPBACK = ("127.0.0.1", "::1")
 
@@ -25,16 +35,28 @@ def _validator(token: str) -> RequestValidator:
     return RequestValidator(token)
 
 
-def _signed(token: str, url: str, form, signature: str) -> bool:
-    """Tell whether `signature` signs `form` posted to `url`.
+def _signed(token: str, url: str, form, signature: str, algorithm: str | None = None) -> bool:
+    """Tell whether `signature` signs `form` posted to `url` with `token` and `algorithm`.
 
     validate() always computes two HMACs (the URL with and without its port); the URL as it came
     is one of the two and nearly always the one Twilio signed, so try it alone first.
     """
     validator = _validator(token)
-    if hmac.compare_digest(validator.compute_signature(url, form).encode(), signature.encode()):
+    try:
+        computed = validator.compute_signature(url, form, algorithm)
+    except ValueError:  # an algorithm this twilio release does not know
+        return False
+    if hmac.compare_digest(computed.encode(), signature.encode()):
         return True
-    return validator.validate(url, form, signature)
+    return validator.validate(url, form, signature, algorithm)
+
+
+def _secret_and_algorithm() -> tuple[str | None, str | None]:
+    """Return the secret and algorithm the request says it was signed with."""
+    settings = request.headers.get(SIGNATURE_SETTINGS_HEADER)
+    if settings is None:
+        return current_app.config["TWILIO_AUTH_TOKEN"], None
+    return current_app.config["TWILIO_WEBHOOK_SHARED_KEY"], get_signature_algorithm(settings)
 
 
 def twilio_signed(view):
@@ -42,14 +64,20 @@ def twilio_signed(view):
 
     @wraps(view)
     def checked(*args, **kwargs):
-        signature = request.headers.get("X-Twilio-Signature")
+        signature = request.headers.get(SIGNATURE_HEADER)
         if signature is None and current_app.config["DEMO_MODE"]:
             if from_this_machine():
                 return view(*args, **kwargs)
             abort(403)
-        token = current_app.config["TWILIO_AUTH_TOKEN"]
+        secret, algorithm = _secret_and_algorithm()
+        if signature and not secret:
+            current_app.logger.warning(
+                "refused a request signed with a SharedKey: set TWILIO_WEBHOOK_SHARED_KEY"
+            )
+            abort(403)
         # request.url is the URL Twilio called: ProxyFix restores https behind the router.
-        if not signature or not token or not _signed(token, request.url, request.form, signature):
+        form = request.form
+        if not signature or not _signed(secret, request.url, form, signature, algorithm):
             current_app.logger.warning("refused a request without a valid Twilio signature")
             abort(403)
         return view(*args, **kwargs)

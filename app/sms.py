@@ -4,7 +4,7 @@ import logging
 import time
 from functools import lru_cache
 
-from flask import Blueprint, request
+from flask import Blueprint, request, url_for
 from twilio.twiml.messaging_response import MessagingResponse
 
 from . import store
@@ -14,6 +14,25 @@ from .signatures import twilio_signed
 
 bp = Blueprint("sms", __name__)
 log = logging.getLogger(__name__)
+# Twilio's MessageStatus values (its Message resource docs); anything else is logged as "other",
+# so a status callback can never write free text to the log.
+MESSAGE_STATUSES = frozenset(
+    {
+        "accepted",
+        "scheduled",
+        "canceled",
+        "queued",
+        "sending",
+        "sent",
+        "failed",
+        "delivered",
+        "undelivered",
+        "receiving",
+        "received",
+        "read",
+        "partially_delivered",
+    }
+)
 
 
 @bp.post("/sms")
@@ -33,13 +52,30 @@ def reply():
         answer.segments.count if answer else 0,
         (time.perf_counter() - started) * 1000,
     )
-    return twiml(reply_twiml(answer.body if answer else None))
+    return twiml(reply_twiml(answer.body if answer else None, url_for(".status")))
 
 
 @lru_cache(maxsize=1024)
-def reply_twiml(body: str | None) -> str:
-    """Return the TwiML that sends `body` (None: send nothing); replies repeat, so render once."""
+def reply_twiml(body: str | None, status_url: str) -> str:
+    """Return the TwiML that sends `body` (None: send nothing); replies repeat, so render once.
+
+    Twilio posts the reply's delivery status to `status_url`, the <Message> verb's action.
+    """
     response = MessagingResponse()
     if body is not None:
-        response.message(body)
+        response.message(body, action=status_url, method="POST")
     return str(response)
+
+
+@bp.post("/sms/status")
+@twilio_signed
+def status():
+    """Log a reply's delivery status and error code (30007 filtered, 21610 opted out, ...)."""
+    message_status = request.form.get("MessageStatus", "")
+    error_code = request.form.get("ErrorCode", "")
+    log.info(
+        "sms status=%s error=%s",
+        message_status if message_status in MESSAGE_STATUSES else "other",
+        error_code if error_code.isdigit() and len(error_code) <= 6 else "-",
+    )
+    return "", 204

@@ -3,8 +3,8 @@
 import re
 from dataclasses import dataclass
 
-from .directory import Directory, Resource
-from .matching import Index
+from .directory import Directory, Resource, Topic
+from .matching import Index, normalize
 from .replies import contact, resource_order
 
 CONNECT = "0"  # in every menu: put the caller through to the Help Line
@@ -12,6 +12,11 @@ SPANISH = "9"  # in the English menu: everything from here on in Spanish
 AGAIN = "1"  # after an answer: hear the numbers again
 MENU = "*"  # after an answer: back to the menu
 MAX_MISSES = 3  # bad keys or unheard answers in a row before the caller is put through
+MAX_DIAL_TRIES = 2  # Help Line attempts the bot makes on its own when a caller stays silent
+DIAL_TIMEOUT = 30  # seconds the Help Line rings before Twilio reports no-answer (its default)
+# Said in the English menu, they switch the call to Spanish (accents folded by `normalize`).
+SPANISH_WORDS = frozenset({"espanol", "spanish"})
+SPANISH_HINTS = ["español", "Spanish"]
 HINTS_PER_TOPIC = 3  # Twilio's hints are a short comma-separated list; a few words per topic
 
 WORDING = {
@@ -34,6 +39,10 @@ WORDING = {
         "no_choice": "I did not hear a choice.",
         "connecting": "Connecting you to the 24-hour Help Line now.",
         "always_open": "24-hour",
+        "busy": "The Help Line is busy right now.",
+        "not_reached": "The Help Line could not be reached just now.",
+        "try_again": "To try the Help Line again, press {digit}.",
+        "goodbye": "Please call again any time. Goodbye.",
     },
     "es": {
         "hello": "Hola. Esta es la línea de referencias del Departamento de Salud Mental "
@@ -56,11 +65,17 @@ WORDING = {
         "no_choice": "No escuché ninguna opción.",
         "connecting": "Te estamos comunicando con la Línea de Ayuda de 24 horas.",
         "always_open": "de 24 horas",
+        "busy": "La Línea de Ayuda está ocupada en este momento.",
+        "not_reached": "No pudimos comunicarte con la Línea de Ayuda en este momento.",
+        "try_again": "Para intentar otra vez con la Línea de Ayuda, marca {digit}.",
+        "goodbye": "Llámanos cuando quieras. Adiós.",
     },
 }
 # Said in the Spanish voice inside the English menu, so a Spanish speaker hears it in Spanish.
 FOR_SPANISH = "Para español, marca {digit}."
 
+
+DIGIT_RUN = re.compile(r"\d+(?:-\d+)*")  # "988", "211", "2-1-1"
 
 # Twilio's language code and a voice that speaks it; "man", the default, speaks no es-MX.
 VOICES = {"en": ("en-US", "Polly.Joanna"), "es": ("es-MX", "Polly.Mia")}
@@ -105,7 +120,7 @@ def menu(directory: Directory, language: str) -> list[Line]:
     keyed = sorted((t for t in directory.topics if t.ivr_digit), key=lambda t: t.ivr_digit)
     lines = _lines(
         language,
-        *(say["topic"].format(label=t.label(language), digit=t.ivr_digit) for t in keyed),
+        *(say["topic"].format(label=_label(t, language), digit=t.ivr_digit) for t in keyed),
         say["connect_key"].format(digit=CONNECT),
         say["speak"],
     )
@@ -115,13 +130,20 @@ def menu(directory: Directory, language: str) -> list[Line]:
 
 
 def hints(directory: Directory, language: str) -> str:
-    """Return speech hints for the menu: the first few keywords of each topic."""
+    """Return speech hints for the menu: the first few keywords of each topic, and "español"."""
     words = [
         keyword
         for topic in directory.topics
         for keyword in topic.keywords[language][:HINTS_PER_TOPIC]
     ]
+    if language == "en":
+        words += SPANISH_HINTS
     return ", ".join(dict.fromkeys(words))
+
+
+def asks_for_spanish(heard: str) -> bool:
+    """Tell whether a spoken answer to the English menu asks for Spanish ("español", "Spanish")."""
+    return not SPANISH_WORDS.isdisjoint(normalize(heard).split())
 
 
 def topics_heard(directory: Directory, index: Index, digits: str, heard: str) -> tuple[str, ...]:
@@ -132,20 +154,35 @@ def topics_heard(directory: Directory, index: Index, digits: str, heard: str) ->
     return index.match(heard).topics if heard.strip() else ()
 
 
+def spoken_text(text: str, language: str) -> str:
+    """Return a name or label as it should be read aloud: "24/7" in words, numbers digit by digit.
+
+    Read as written, "988" is "nine hundred eighty-eight", "2-1-1" a sum and "24/7" a date.
+    """
+    parts = text.split("24/7")
+    spaced = [DIGIT_RUN.sub(lambda run: " ".join(run.group().replace("-", "")), p) for p in parts]
+    return WORDING[language]["always_open"].join(spaced)
+
+
 def _name(resource: Resource, language: str) -> str:
-    # "24/7" is read aloud as a date or a fraction, "2-1-1" as a sum: say what they mean.
-    name = resource.short(language).replace("24/7", WORDING[language]["always_open"])
-    return re.sub(r"(?<=\d)-(?=\d)", " ", name)
+    return spoken_text(resource.short(language), language)
+
+
+def _resource_line(resource: Resource, language: str) -> str:
+    return f"{_name(resource, language)}: {contact(resource, language, spoken_number)}."
+
+
+def _label(topic: Topic, language: str) -> str:
+    return spoken_text(topic.label(language), language)
 
 
 def answer(directory: Directory, topic_ids: tuple[str, ...], language: str) -> list[Line]:
     """Return the topics' numbers, in the SMS order, each read digit by digit."""
     say = WORDING[language]
-    labels = say["and"].join(directory.topic(tid).label(language) for tid in topic_ids)
+    labels = say["and"].join(_label(directory.topic(tid), language) for tid in topic_ids)
     lines = [say["numbers_for"].format(labels=labels)] if labels else []
     for rid in resource_order(directory, topic_ids):
-        resource = directory.resources[rid]
-        lines.append(f"{_name(resource, language)}: {contact(resource, language, spoken_number)}.")
+        lines.append(_resource_line(directory.resources[rid], language))
     return _lines(language, *lines)
 
 
@@ -163,6 +200,33 @@ def answer_options(language: str) -> list[Line]:
 def sorry(language: str) -> list[Line]:
     """Return the apology before a menu is said again."""
     return _lines(language, WORDING[language]["sorry"])
+
+
+def dial_failed(directory: Directory, language: str, status: str) -> list[Line]:
+    """Return what a caller hears when the Help Line did not answer: why, 911, the crisis lines.
+
+    `status` is Twilio's DialCallStatus: busy, no-answer, failed or canceled.
+    """
+    say = WORDING[language]
+    lines = [
+        say["busy"] if status == "busy" else say["not_reached"],
+        say["danger"].format(number=spoken_number("911")),
+    ]
+    for rid in directory.always_first[1:]:  # the crisis lines, after the Help Line
+        lines.append(_resource_line(directory.resources[rid], language))
+    return _lines(language, *lines)
+
+
+def dial_options(language: str) -> list[Line]:
+    """Return what the caller can press after the Help Line did not answer."""
+    say = WORDING[language]
+    return _lines(language, say["try_again"].format(digit=AGAIN), say["menu"])
+
+
+def goodbye(language: str) -> list[Line]:
+    """Return the last words of a call that the bot ends."""
+    say = WORDING[language]
+    return _lines(language, say["danger"].format(number=spoken_number("911")), say["goodbye"])
 
 
 def connecting(language: str, heard_nothing: bool = False) -> list[Line]:

@@ -5,6 +5,7 @@ import logging
 import pytest
 
 from app.fallback import LAST_RESORT_HELP_LINE
+from app.replies import OPT_OUT
 from app.segments import count_segments
 from conftest import BASE_URL, sign, twiml
 
@@ -94,12 +95,38 @@ def test_english_replies_stay_in_gsm7(signed_post):
     assert count_segments(text_reply(signed_post, LONG_TEXTS[0])).encoding == "GSM-7"
 
 
+# Twilio's default opt-out words, OPTOUT and REVOKE included (help.twilio.com, STOP filtering).
+OPT_OUT_WORDS = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"]
+
+
+def test_the_opt_out_list_is_twilios():
+    assert sorted(OPT_OUT) == sorted(word.lower() for word in OPT_OUT_WORDS)
+
+
 @pytest.mark.parametrize(
-    "word", ["STOP", "stop", "StopAll", "UNSUBSCRIBE", "cancel", "END", "quit"]
+    "body", [*OPT_OUT_WORDS, "stop", "StopAll", "optout", "Revoke", "  quit \n", "\tEnd"]
 )
-def test_opt_out_words_get_an_empty_response(signed_post, word):
-    root = twiml(signed_post("/sms", {"Body": word, "From": "+15550100"}))
+def test_opt_out_words_alone_get_an_empty_response(signed_post, body):
+    root = twiml(signed_post("/sms", {"Body": body, "From": "+15550100"}))
     assert list(root) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "stop please",
+        "please stop",
+        "STOP.",
+        "stop!",
+        "can you stop him",
+        "end it",
+        "i want to quit",
+    ],
+)
+def test_a_sentence_with_an_opt_out_word_gets_a_full_reply(signed_post, body):
+    """Twilio acts only on a message that is the keyword alone: so does the bot."""
+    reply = text_reply(signed_post, body)
+    assert reply.startswith("24/7 Help Line: 800-555-0100")
 
 
 def test_twilio_opt_out_type_gets_an_empty_response(signed_post):
@@ -107,21 +134,33 @@ def test_twilio_opt_out_type_gets_an_empty_response(signed_post):
     assert list(root) == []
 
 
-@pytest.mark.parametrize("word", ["START", "unstop", "Yes"])
-def test_opt_in_gets_a_welcome_with_the_help_line_first(signed_post, word):
+@pytest.mark.parametrize("word", ["START", "unstop", "Yes", " start "])
+def test_opt_in_names_the_programme_the_lead_numbers_help_and_stop(signed_post, word):
     reply = text_reply(signed_post, word)
-    assert reply.startswith("Welcome back.")
-    assert reply.index(HELP_LINE) < 100
-    assert reply.index(HELP_LINE) < reply.index("988")
-
-
-@pytest.mark.parametrize("word", ["HELP", "info"])
-def test_help_names_the_programme_the_lines_and_how_to_stop(signed_post, word):
-    reply = text_reply(signed_post, word)
-    assert reply.startswith("LA County DMH CSECY referral line.")
-    found = positions(reply, [*LEAD, "STOP"])
+    assert reply.startswith("LA County DMH CSECY referral line: welcome back.")
+    found = positions(reply, [*LEAD, "Reply HELP for help, STOP to cancel."])
     assert found == sorted(found)
     assert reply.index(HELP_LINE) < 100
+    assert count_segments(reply).count <= 4
+
+
+@pytest.mark.parametrize("word", ["HELP", "info", "Help"])
+def test_help_names_the_programme_the_lines_rates_and_how_to_stop(signed_post, word):
+    reply = text_reply(signed_post, word)
+    assert reply.startswith("LA County DMH CSECY referral line.")
+    found = positions(reply, [*LEAD, "Msg&data rates may apply.", "Reply STOP to cancel."])
+    assert found == sorted(found)
+    assert reply.index(HELP_LINE) < 100
+    assert "free" not in reply.lower()
+    # Room to spare: issue 11 adds a line for deaf and hard-of-hearing texters.
+    assert count_segments(reply).count <= 2
+
+
+@pytest.mark.parametrize("body", ["help me", "i need info on shelters", "yes he hits me"])
+def test_a_sentence_with_a_keyword_is_answered_as_a_question(signed_post, body):
+    reply = text_reply(signed_post, body)
+    assert reply.startswith("24/7 Help Line: 800-555-0100")
+    assert "Reply STOP" not in reply
 
 
 # --- security -------------------------------------------------------------------------------
@@ -257,3 +296,62 @@ def test_when_even_the_fallback_fails_twilio_still_gets_the_help_line(signed_pos
     monkeypatch.setattr("app.sms.answer_text", broken)
     monkeypatch.setattr("app.fallback.sms_fallback", broken)
     assert LAST_RESORT_HELP_LINE in text_reply(signed_post, "i ran away")
+
+
+# --- delivery status callbacks ----------------------------------------------------------------
+
+
+def test_replies_ask_twilio_to_post_their_delivery_status(signed_post):
+    message = twiml(signed_post("/sms", {"Body": "i ran away", "From": "+15550100"})).find(
+        "Message"
+    )
+    assert message.get("action") == "/sms/status"
+    assert message.get("method") == "POST"
+
+
+STATUS = {
+    "MessageSid": "SM0123456789",
+    "AccountSid": "AC0123456789",
+    "From": "+15550199",
+    "To": "+13105550142",
+    "Body": "my pimp took my phone",
+}
+
+
+@pytest.mark.parametrize(
+    ("fields", "logged"),
+    [
+        ({"MessageStatus": "delivered"}, "sms status=delivered error=-"),
+        ({"MessageStatus": "undelivered", "ErrorCode": "30007"}, "status=undelivered error=30007"),
+        ({"MessageStatus": "failed", "ErrorCode": "21610"}, "sms status=failed error=21610"),
+        ({"MessageStatus": "undelivered", "ErrorCode": "30003"}, "error=30003"),
+        ({"MessageStatus": "+13105550142", "ErrorCode": "pimp"}, "sms status=other error=-"),
+        ({}, "sms status=other error=-"),
+    ],
+)
+def test_status_callbacks_log_status_and_error_code_only(signed_post, caplog, fields, logged):
+    with caplog.at_level(logging.DEBUG):
+        response = signed_post("/sms/status", {**STATUS, **fields})
+    assert response.status_code == 204
+    assert response.data == b""
+    assert logged in caplog.text
+    for private in ("+13105550142", "+15550199", "pimp", "SM0123456789"):
+        assert private not in caplog.text
+
+
+def test_unsigned_status_callbacks_are_refused(client, signed_post):
+    form = {**STATUS, "MessageStatus": "delivered"}
+    assert client.post("/sms/status", data=form, base_url=BASE_URL).status_code == 403
+    assert signed_post("/sms/status", form, token="not-the-token").status_code == 403
+
+
+def test_a_failing_status_callback_answers_204_not_a_text(signed_post, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr("app.sms.log.info", broken)
+    with caplog.at_level(logging.ERROR):
+        response = signed_post("/sms/status", {**STATUS, "MessageStatus": "sent"})
+    assert response.status_code == 204
+    assert response.data == b""
+    assert "callback failed with ZeroDivisionError" in caplog.text

@@ -144,7 +144,7 @@ def test_texts_give_each_language_its_own_way_in(signed_post, text, says, never)
         (
             True,
             [
-                "Línea 988: llama al 9 8 8 (marca 2) o textea AYUDA al 9 8 8.",
+                "Línea 9 8 8: llama al 9 8 8 (marca 2) o textea AYUDA al 9 8 8.",
                 "Crisis Text Line: textea AYUDA al 7 4 1 7 4 1.",
             ],
         ),

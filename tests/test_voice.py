@@ -109,8 +109,10 @@ def test_greeting_says_who_911_help_line_relay_then_menu(call, snapshot):
     assert [say.get("language") for say in spanish] == ["es-MX"]
 
 
-def test_speech_hints_are_a_short_list_of_each_topics_keywords(call, snapshot):
+def test_speech_hints_are_a_short_list_of_each_topics_keywords_and_spanish(call, snapshot):
     hints = call.start().find("Gather").get("hints").split(", ")
+    assert hints[-2:] == ["español", "Spanish"]
+    hints = hints[:-2]
     keywords = {t.id: set(t.keywords["en"]) for t in snapshot.directory.topics}
     assert len(hints) <= 5 * len(keywords)
     assert all(any(hint in words for words in keywords.values()) for hint in hints)
@@ -185,6 +187,20 @@ def test_spanish_after_9_the_whole_call_is_in_spanish(call):
     sorry = call.press(answer, "8")
     assert said(sorry)[0] == "Perdón, no te entendí."
     assert languages(sorry) == {"es-MX"}
+
+
+@pytest.mark.parametrize("words", ["español", "Spanish", "en espanol por favor", "ESPAÑOL"])
+def test_saying_spanish_in_the_english_menu_switches_to_spanish(call, words):
+    root = call.speak(call.start(), words)
+    assert languages(root) == {"es-MX"}
+    assert "Si estás en peligro, cuelga y llama al 9 1 1." in said(root)
+    assert "lang=es" in root.find("Gather").get("action")
+
+
+def test_a_topic_said_with_the_word_spanish_is_answered_not_switched(call):
+    root = call.speak(call.start(), "my spanish teacher hits me")
+    assert "Here are the numbers for abuse at home or by someone you know." in said(root)
+    assert languages(root) == {"en-US"}
 
 
 @pytest.mark.parametrize("spanish", [False, True])
@@ -287,11 +303,18 @@ def test_a_failure_inside_the_handler_still_connects_to_the_help_line(
         raise RuntimeError("broken")
 
     monkeypatch.setattr(speech, broken, boom)
-    root = twiml(signed_post(path, {**CALL, **fields}))
+    root = twiml(signed_post(path, {**CALL, "From": "anonymous", **fields}))
     assert dialled(root) == HELP_LINE
     said = root.find("Say")
     assert HELP_LINE_SPOKEN in said.text
     assert said.get("language") == ("es-MX" if "lang=es" in path else "en-US")
+    dial = root.find("Dial")
+    assert dial.get("timeout") == str(speech.DIAL_TIMEOUT)
+    assert dial.get("callerId") == CALL["To"]
+    # No action (it would post back to the failing app): if no one answers, 911 and 988 follow.
+    assert dial.get("action") is None
+    assert [child.tag for child in root][-2:] == ["Dial", "Say"]
+    assert "9 1 1" in root[-1].text and "9 8 8" in root[-1].text
 
 
 def test_logs_keys_and_topics_but_never_the_number_or_the_words(call, caplog):
@@ -336,3 +359,171 @@ def test_cli_ask_voice_shows_what_a_caller_hears(referrals_file, text, expect, l
     if expect.startswith("Sorry"):
         return
     assert HELP_LINE_SPOKEN in said_after[1]
+
+
+# --- after the Help Line is dialled ---------------------------------------------------------
+
+NOT_ANSWERED = ["busy", "no-answer", "failed", "canceled"]
+
+
+def dial_ends(signed_post, root, status: str, **fields):
+    """Post what Twilio posts to the <Dial>'s action when the Help Line call ends."""
+    dial = root.find("Dial")
+    assert [child.tag for child in root][-1] == "Dial"  # verbs after it would never run
+    form = {**CALL, "DialCallStatus": status, "DialCallSid": "CA9876543210", **fields}
+    return twiml(signed_post(dial.get("action"), form))
+
+
+def connected(call, spanish=False):
+    root = call.start()
+    if spanish:
+        root = call.press(root, "9")
+    return call.press(root, "0")
+
+
+@pytest.mark.parametrize(
+    "reach",
+    [
+        lambda call: call.press(call.start(), "0"),
+        lambda call: call.start(),  # silence after the menu
+        lambda call: call.press(call.start(), "4"),  # silence after an answer
+        lambda call: call.press(call.start(), "4", "0"),
+        lambda call: call.press(call.start(), "8", "8", "8"),  # three misses
+    ],
+    ids=["0", "silence", "silence-after-answer", "answer-then-0", "three-misses"],
+)
+def test_every_dial_reports_back_with_a_timeout(call, reach):
+    dial = reach(call).find("Dial")
+    assert dial.text == HELP_LINE
+    assert dial.get("action") == "/voice/dialled?lang=en&tries=1"
+    assert dial.get("method") == "POST"
+    assert dial.get("timeout") == str(speech.DIAL_TIMEOUT)
+    assert dial.get("callerId") is None  # a valid caller number goes through as it is
+
+
+@pytest.mark.parametrize(
+    "caller", ["", "anonymous", "Restricted", "+266696687", "+7378742833", "266696687", "client:x"]
+)
+def test_a_withheld_or_invalid_caller_is_dialled_with_the_number_they_called(signed_post, caller):
+    root = twiml(
+        signed_post("/voice/menu?lang=en&misses=0", {**CALL, "From": caller, "Digits": "0"})
+    )
+    assert root.find("Dial").get("callerId") == CALL["To"]
+
+
+@pytest.mark.parametrize("status", ["completed", "answered"])
+def test_a_call_the_help_line_took_ends_quietly(call, signed_post, status):
+    root = dial_ends(signed_post, connected(call), status, DialCallDuration="312")
+    assert [child.tag for child in root] == ["Hangup"]
+
+
+@pytest.mark.parametrize("status", NOT_ANSWERED)
+def test_a_help_line_that_did_not_answer_gives_911_988_and_a_way_on(call, signed_post, status):
+    root = dial_ends(signed_post, connected(call), status)
+    gather = root.find("Gather")
+    lines = said(gather)
+    if status == "busy":
+        assert lines[0] == "The Help Line is busy right now."
+    else:
+        assert lines[0] == "The Help Line could not be reached just now."
+    assert "If you are in danger, hang up and call 9 1 1." in lines
+    assert "9 8 8 Suicide & Crisis Lifeline: call or text 9 8 8." in lines
+    assert "CA Youth Crisis Line: 8 0 0, 5 5 5, 0 1 0 2." in lines
+    assert lines[-2:] == ["To try the Help Line again, press 1.", "For the menu, press star."]
+    assert gather.get("action") == "/voice/retry?lang=en&tries=1"
+    # Silence: the bot tries the Help Line once more for the caller.
+    assert after_gather(root) == ["Say", "Say", "Dial"]
+    assert root.find("Dial").get("action") == "/voice/dialled?lang=en&tries=2"
+
+
+@pytest.mark.parametrize("status", NOT_ANSWERED)
+def test_silence_after_two_tries_says_goodbye_instead_of_dialling_forever(
+    call, signed_post, status
+):
+    first = dial_ends(signed_post, connected(call), "no-answer")
+    second = dial_ends(signed_post, first, status)
+    assert "9 8 8 Suicide & Crisis Lifeline: call or text 9 8 8." in said(second.find("Gather"))
+    assert second.find("Dial") is None
+    assert after_gather(second) == ["Say", "Say", "Hangup"]
+    assert said(second)[-2:] == [
+        "If you are in danger, hang up and call 9 1 1.",
+        "Please call again any time. Goodbye.",
+    ]
+
+
+def test_1_after_a_busy_help_line_tries_again_and_star_goes_to_the_menu(call, signed_post):
+    busy = dial_ends(signed_post, connected(call), "busy")
+    again = call.press(busy, "1")
+    assert dialled(again) == HELP_LINE
+    assert again.find("Gather") is None
+    assert again.find("Dial").get("action") == "/voice/dialled?lang=en&tries=2"
+    # The caller may keep asking: pressing 1 is never refused.
+    busy_again = dial_ends(signed_post, again, "busy")
+    assert call.press(busy_again, "1").find("Dial").get("action").endswith("tries=3")
+
+    menu = call.press(busy, "*")
+    assert "For a missing child, press 5." in said(menu.find("Gather"))
+    assert menu.find("Gather").get("action").startswith("/voice/menu")
+
+
+def test_a_bad_key_after_a_busy_help_line_says_sorry_and_the_choices(call, signed_post):
+    busy = dial_ends(signed_post, connected(call), "busy")
+    sorry = call.press(busy, "7")
+    assert said(sorry.find("Gather"))[0] == "Sorry, I did not get that."
+    assert said(sorry.find("Gather"))[-1] == "For the menu, press star."
+    assert sorry.find("Dial").get("action").endswith("tries=2")
+
+
+def test_a_spanish_call_hears_the_failed_dial_in_spanish(call, signed_post):
+    root = dial_ends(signed_post, connected(call, spanish=True), "no-answer")
+    assert languages(root) == {"es-MX"}
+    lines = said(root.find("Gather"))
+    assert lines[0] == "No pudimos comunicarte con la Línea de Ayuda en este momento."
+    assert "Línea 9 8 8: llama al 9 8 8 (marca 2) o textea AYUDA al 9 8 8." in lines
+    assert "Para intentar otra vez con la Línea de Ayuda, marca 1." in lines
+    assert root.find("Dial").get("action") == "/voice/dialled?lang=es&tries=2"
+
+
+@pytest.mark.parametrize("path", ["/voice/dialled?lang=en&tries=1", "/voice/retry"])
+def test_dial_callbacks_must_be_signed(client, signed_post, path):
+    form = {**CALL, "DialCallStatus": "busy"}
+    assert client.post(path, data=form, base_url=BASE_URL).status_code == 403
+    assert signed_post(path, form, token="not-the-token").status_code == 403
+
+
+def test_dial_callbacks_log_the_status_not_the_caller(call, signed_post, caplog):
+    caplog.set_level(logging.INFO, logger="app.voice")
+    dial_ends(signed_post, connected(call), "busy")
+    assert "step=dialled-busy" in caplog.text
+    assert CALL["From"] not in caplog.text
+    assert CALL["To"] not in caplog.text
+
+
+# --- numbers and 24/7 in names --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "spoken"),
+    [
+        ("988 Suicide & Crisis Lifeline", "en", "9 8 8 Suicide & Crisis Lifeline"),
+        ("Línea 988", "es", "Línea 9 8 8"),
+        ("LA 211 (food, shelter)", "en", "LA 2 1 1 (food, shelter)"),
+        ("LA 2-1-1", "en", "LA 2 1 1"),
+        ("24/7 Help Line", "en", "24-hour Help Line"),
+        ("Línea de Ayuda 24/7", "es", "Línea de Ayuda de 24 horas"),
+        ("Crisis Text Line", "en", "Crisis Text Line"),
+    ],
+)
+def test_names_are_spoken_with_numbers_digit_by_digit(text, language, spoken):
+    assert speech.spoken_text(text, language) == spoken
+
+
+def test_no_call_step_says_24_7_or_a_number_as_a_quantity(call, referrals_file):
+    text = referrals_file.read_text(encoding="utf-8")
+    referrals_file.write_text(text.replace("en: LA 2-1-1 (food", "en: LA 211 (food"), "utf-8")
+    roots = [call.start(), call.press(call.start(), "6"), call.press(call.start(), "2")]
+    spoken = " ".join(" ".join(said(root)) for root in roots)
+    assert "LA 2 1 1 (food, shelter): " in spoken
+    assert "24/7" not in spoken
+    # Outside the 24-hour wording, no two digits are ever side by side.
+    assert not re.search(r"\d\d", spoken.replace("24-hour", ""))
