@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check bench browser screenshot clean requirements
+.PHONY: run test lint format eval check bench browser screenshot clean requirements
 
 # Re-install whenever the dependencies change or the venv is missing. The pinned versions go in
 # first, so tests run on what Heroku installs from requirements.txt.
@@ -36,6 +36,11 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The matcher's precision and recall on the held-out table (never used to write or tune the
+# examples) and on the older phrasing table.
+eval: $(STAMP)
+	$(BIN)/referral-bot eval tests/heldout.tsv tests/phrasings.tsv
 
 check: $(STAMP)
 	$(BIN)/referral-bot check

@@ -104,3 +104,25 @@ def ask(text: str, voice: bool, why: bool, path: str | None) -> None:
         f"language {reply.language}, topics: {', '.join(reply.topics) or 'none'}"
         + (f"; left out: {', '.join(reply.left_out)}" if reply.left_out else "")
     )
+
+
+@main.command("eval")
+@click.argument("tables", nargs=-1, required=True)
+@click.option("--path", help="The referral file (default: REFERRALS_PATH or data/referrals.yaml).")
+@click.option("--misses", is_flag=True, help="Also list every text not matched exactly.")
+def evaluate_tables(tables: tuple[str, ...], path: str | None, misses: bool) -> None:
+    """Print per-topic precision and recall on each labelled TABLE (text, topics, language)."""
+    from .evaluation import evaluate, read_table
+
+    directory = _load(_path(path))
+    index = build_index(directory)
+    topics = tuple(topic.id for topic in directory.topics)
+    for table in tables:
+        report = evaluate(index, read_table(table), topics)
+        click.echo(f"== {table}: {report.texts} texts")
+        for line in report.lines():
+            click.echo(line)
+        if misses:
+            for row, given in report.misses:
+                wanted = " ".join(sorted(row.topics)) or "-"
+                click.echo(f"miss: wanted {wanted}; got {' '.join(given) or '-'}: {row.text}")

@@ -321,7 +321,7 @@ def build_index(directory: Directory) -> Index:
 
 
 def example_warnings(directory: Directory, index: Index) -> list[tuple[int, str]]:
-    """Return (line, warning) for examples given twice, or that the model files elsewhere."""
+    """Return (line, warning) for examples given twice, or filed elsewhere by keyword or model."""
     warnings: list[tuple[int, str]] = []
     first: dict[str, Example] = {}
     for example in examples(directory):
@@ -336,9 +336,19 @@ def example_warnings(directory: Directory, index: Index) -> list[tuple[int, str]
                 )
             )
             continue
+        normal = normalize(example.text)
+        for topic, (keyword, _, _) in index.keywords_in(normal.split()).items():
+            if topic != example.topic:
+                warnings.append(
+                    (
+                        example.line,
+                        f"keyword '{keyword}' gives {topic} to {name}'s example "
+                        f"'{example.text}': make the keyword longer or remove it",
+                    )
+                )
         if index.model is None:
             continue
-        filed = index.model.topics_of(normalize(example.text))
+        filed = index.model.topics_of(normal)
         wanted = {example.topic} - {EVERYDAY}
         if filed != wanted:
             said = ", ".join(sorted(filed)) or "no topic"

@@ -13,7 +13,14 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from markupsafe import Markup, escape
 
 from . import store
-from .preview import LANGUAGE_CHOICES, is_command, overview, preview_reply, voice_transcript
+from .preview import (
+    LANGUAGE_CHOICES,
+    is_command,
+    overview,
+    preview_reply,
+    voice_transcript,
+    why_lines,
+)
 from .signatures import from_this_machine
 
 bp = Blueprint("staff", __name__)
@@ -93,6 +100,7 @@ def page():
         asked=asked,
         command=asked and is_command(text),
         reply=preview_reply(snapshot.directory, snapshot.index, text, language) if asked else None,
+        why=why_lines(snapshot.index, text) if asked and not is_command(text) else None,
         voice=voice_transcript(snapshot.directory, snapshot.index, text, language)
         if asked
         else None,

@@ -1,0 +1,116 @@
+"""Topics learned from staff's examples: through the webhook, the CLI and the staff page."""
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from app.cli import main
+from conftest import twiml
+
+ABUSE_LINE = "800-555-0105"  # the fixture's child abuse hotline
+SAFELINE = "800-555-0108"  # the fixture's runaway safeline
+MODEL_ABUSE = "my uncle does things to me i hate when my mom is at work"  # no keyword in it
+
+
+def text_reply(signed_post, body: str) -> str:
+    return twiml(signed_post("/sms", {"Body": body, "From": "+15550100"})).findtext("Message")
+
+
+def edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def add_example(path, topic: str, example: str) -> None:
+    """Add `example` as the first English example of `topic` in the fixture file."""
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f"  - id: {topic}\n")
+    at = text.index("    examples:\n      en:\n", start) + len("    examples:\n      en:\n")
+    path.write_text(text[:at] + f"        - {example}\n" + text[at:], encoding="utf-8")
+
+
+def test_a_text_with_no_keyword_gets_its_topic_from_the_examples(signed_post):
+    body = text_reply(signed_post, MODEL_ABUSE)
+    assert ABUSE_LINE in body
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["lol that movie was so sad", "can u send me the homework", "whats up"],
+)
+def test_everyday_texts_get_no_topic(signed_post, text):
+    body = text_reply(signed_post, text)
+    assert ABUSE_LINE not in body
+    assert SAFELINE not in body
+    assert "Text a word for more numbers" in body  # the reply to a text about nothing listed
+
+
+def test_an_added_example_takes_effect_like_any_edit(referrals_file, signed_post):
+    text = "zibble zabble zoo tonight"  # made-up words: no topic until staff teach one
+    assert SAFELINE not in text_reply(signed_post, text)
+    for example in ("zibble zabble zoo", "zibble zabble", "zabble zoo zibble", "zoo zibble"):
+        add_example(referrals_file, "runaway", example)
+    assert SAFELINE in text_reply(signed_post, text)
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_ask_why_names_the_keyword(referrals_file):
+    result = run("ask", "--why", "my pimp took my money", "--path", str(referrals_file))
+    assert result.exit_code == 0, result.output
+    assert "why: trafficking: yes, the keyword 'my pimp'" in result.output
+
+
+def test_ask_why_shows_the_models_score_and_nearest_examples(referrals_file):
+    result = run("ask", "--why", MODEL_ABUSE, "--path", str(referrals_file))
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if line.startswith("why: abuse"))
+    score, needed = map(float, re.search(r"gives it ([\d.]+) \(needs ([\d.]+)\)", line).groups())
+    assert score >= needed
+    assert "nearest examples: '" in line
+    assert re.search(r"\(line \d+\)", line)
+
+
+def test_check_warns_of_an_example_given_to_two_topics(referrals_file):
+    add_example(referrals_file, "runaway", "my uncle keeps hurting me when nobody is home")
+    add_example(referrals_file, "abuse", "my uncle keeps hurting me when nobody is home")
+    result = run("check", str(referrals_file))
+    assert result.exit_code == 0, result.output
+    assert re.search(
+        r":\d+: warning: example 'my uncle keeps hurting me when nobody is home' is given to "
+        r"runaway and to abuse",
+        result.output,
+    )
+
+
+def test_check_warns_of_a_keyword_that_gives_its_topic_to_another_topics_example(referrals_file):
+    add_example(referrals_file, "runaway", "my stepdad beats me so i left")
+    result = run("check", str(referrals_file))
+    assert re.search(
+        r":\d+: warning: keyword 'beats me' gives abuse to runaway's example "
+        r"'my stepdad beats me so i left'",
+        result.output,
+    )
+
+
+def test_a_topic_may_have_examples_and_no_keywords(referrals_file, signed_post):
+    text = referrals_file.read_text(encoding="utf-8")
+    start = text.index("  - id: missing\n")
+    keywords = text.index("    keywords:\n", start)
+    examples = text.index("    examples:\n", start)
+    referrals_file.write_text(text[:keywords] + text[examples:], encoding="utf-8")
+    assert run("check", str(referrals_file)).exit_code == 0
+    assert "800-555-0107" in text_reply(signed_post, "someone took my little cousin from the park")
+
+
+def test_the_staff_preview_shows_what_decided(client, app):
+    app.config["DEMO_MODE"] = True
+    page = client.post(
+        "/", data={"text": "my pimp took my money"}, environ_base={"REMOTE_ADDR": "127.0.0.1"}
+    )
+    assert page.status_code == 200
+    assert "trafficking: yes, the keyword &#39;my pimp&#39;" in page.get_data(as_text=True)
