@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format eval check bench browser screenshot clean requirements
+.PHONY: run test lint format eval tune check bench browser screenshot clean requirements
 
 # Re-install whenever the dependencies change or the venv is missing. The pinned versions go in
 # first, so tests run on what Heroku installs from requirements.txt.
@@ -42,6 +42,10 @@ format: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/referral-bot eval tests/heldout.tsv tests/phrasings.tsv
 
+# Suggest each topic's threshold by cross-validation on the examples (never the held-out table).
+tune: $(STAMP)
+	$(BIN)/referral-bot tune
+
 check: $(STAMP)
 	$(BIN)/referral-bot check
 
@@ -62,6 +66,7 @@ screenshot: $(STAMP) browser
 # Load the Procfile's server with signed texts and print throughput, latency and memory.
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_matching.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -126,3 +126,22 @@ def evaluate_tables(tables: tuple[str, ...], path: str | None, misses: bool) -> 
             for row, given in report.misses:
                 wanted = " ".join(sorted(row.topics)) or "-"
                 click.echo(f"miss: wanted {wanted}; got {' '.join(given) or '-'}: {row.text}")
+
+
+@main.command()
+@click.argument("path", required=False)
+@click.option("--precision", default=0.95, show_default=True, help="The precision to aim for.")
+def tune(path: str | None, precision: float) -> None:
+    """Suggest each topic's `threshold`, by cross-validation on the file's own examples."""
+    from .matching import examples, normalize
+    from .topic_model import held_out_probabilities, suggest_threshold
+
+    directory = _load(_path(path))
+    given = examples(directory)
+    held_out = held_out_probabilities(given, [normalize(example.text) for example in given])
+    for topic in directory.topics:
+        threshold, reached, recall = suggest_threshold(topic.id, given, held_out, precision)
+        click.echo(
+            f"{topic.id}: threshold: {threshold:.2f}  (on examples held out: precision "
+            f"{reached:.1%}, recall {recall:.1%}; now {topic.threshold or 'default'})"
+        )

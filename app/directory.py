@@ -118,6 +118,7 @@ class Topic:
     ivr_digit: int | None = None
     examples: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     example_lines: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
+    threshold: float | None = None  # how sure the model must be; None: topic_model's default
     on_file: tuple[str, ...] = ()  # listed for the topic in the file, but not sent
 
     @classmethod
@@ -138,6 +139,7 @@ class Topic:
             on_file=tuple(r for r in listed if r not in sent),
             examples=by_language(data.get("examples")),
             example_lines=lines_by_language(data.get("examples"), line_of, "examples"),
+            threshold=data.get("threshold"),
         )
 
 

@@ -289,7 +289,8 @@ def examples(directory: Directory) -> list[Example]:
 def learn(directory: Directory) -> TopicModel | None:
     """Return the model learned from the directory's examples (None if it has too few)."""
     given = examples(directory)
-    return train(given, [normalize(example.text) for example in given])
+    thresholds = {topic.id: topic.threshold for topic in directory.topics if topic.threshold}
+    return train(given, [normalize(example.text) for example in given], thresholds)
 
 
 def _follows(rest: tuple[str, ...], keys: list[set[str]], position: int) -> bool:

@@ -14,7 +14,7 @@ from itertools import pairwise
 import numpy as np
 
 EVERYDAY = ""  # the class of texts about no topic
-THRESHOLD = 0.35  # a topic is given when the model is at least this sure of it
+THRESHOLD = 0.4  # a topic is given when the model is at least this sure of it (unless set)
 C = 30.0  # inverse regularisation: chosen by cross-validation on the examples (docs/matching.md)
 TOLERANCE = 1e-2  # saga stops here: a tighter fit took 10 times longer and scored no better
 MIN_DF = 2  # an n-gram seen in one example only is noise, not a pattern
@@ -73,7 +73,9 @@ class Why:
 class TopicModel:
     """Learned weights: a probability per topic for any text, and the examples behind them."""
 
-    def __init__(self, examples: list[Example], normal_texts: list[str]):
+    def __init__(
+        self, examples: list[Example], normal_texts: list[str], thresholds: dict[str, float]
+    ):
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
@@ -92,7 +94,7 @@ class TopicModel:
         self.weights = np.ascontiguousarray(coef.T)  # one row per n-gram, one column per class
         self.bias = bias
         self.matrix = matrix.tocsr()  # the examples as vectors, to find the nearest ones
-        self.thresholds = dict.fromkeys(self.classes, THRESHOLD)
+        self.thresholds = {c: thresholds.get(c) or THRESHOLD for c in self.classes}
 
     @property
     def topics(self) -> tuple[str, ...]:
@@ -141,8 +143,51 @@ class TopicModel:
         )
 
 
-def train(examples: list[Example], normal_texts: list[str]) -> TopicModel | None:
-    """Return the model learned from the examples, or None if they teach fewer than 2 classes."""
+def train(
+    examples: list[Example], normal_texts: list[str], thresholds: dict[str, float] | None = None
+) -> TopicModel | None:
+    """Return the model learned from the examples, or None if they teach fewer than 2 classes.
+
+    `thresholds` may set, per topic, how sure the model must be to give it.
+    """
     if len({example.topic for example in examples}) < 2:
         return None
-    return TopicModel(examples, normal_texts)
+    return TopicModel(examples, normal_texts, thresholds or {})
+
+
+def held_out_probabilities(
+    examples: list[Example], normal_texts: list[str], folds: int = 5
+) -> list[dict[str, float]]:
+    """Return, for each example, the probabilities of a model trained without its fold."""
+    from sklearn.model_selection import StratifiedKFold
+
+    strata = [f"{example.topic}:{example.language}" for example in examples]
+    found: list[dict[str, float]] = [{} for _ in examples]
+    split = StratifiedKFold(folds, shuffle=True, random_state=0).split(normal_texts, strata)
+    for train_at, test_at in split:
+        model = TopicModel([examples[i] for i in train_at], [normal_texts[i] for i in train_at], {})
+        for i in test_at:
+            found[i] = model.probabilities(normal_texts[i])
+    return found
+
+
+def suggest_threshold(
+    topic: str, examples: list[Example], held_out: list[dict[str, float]], precision: float
+) -> tuple[float, float, float]:
+    """Return the lowest threshold whose held-out precision for `topic` reaches `precision`.
+
+    Returns (threshold, its precision, its recall); if none reaches it, the most precise.
+    """
+    best = None
+    for step in range(30, 91, 5):
+        threshold = step / 100
+        given = [p.get(topic, 0.0) >= threshold for p in held_out]
+        wanted = [example.topic == topic for example in examples]
+        right = sum(g and w for g, w in zip(given, wanted, strict=True))
+        wrong = sum(g and not w for g, w in zip(given, wanted, strict=True))
+        found = (threshold, right / max(right + wrong, 1), right / max(sum(wanted), 1))
+        if found[1] >= precision:
+            return found
+        if best is None or found[1] > best[1]:
+            best = found
+    return best
