@@ -16,6 +16,8 @@ MAX_DIAL_TRIES = 2  # Help Line attempts the bot makes on its own when a caller 
 DIAL_TIMEOUT = 30  # seconds the Help Line rings before Twilio reports no-answer (its default)
 # Said in the English menu, they switch the call to Spanish (accents folded by `normalize`).
 SPANISH_WORDS = frozenset({"espanol", "spanish"})
+# What else a caller asking for Spanish says: "en español por favor", "Spanish please".
+ASKING_WORDS = frozenset("en in por favor please i want to speak hablar quiero yo the a".split())
 SPANISH_HINTS = ["español", "Spanish"]
 HINTS_PER_TOPIC = 3  # Twilio's hints are a short comma-separated list; a few words per topic
 
@@ -142,8 +144,12 @@ def hints(directory: Directory, language: str) -> str:
 
 
 def asks_for_spanish(heard: str) -> bool:
-    """Tell whether a spoken answer to the English menu asks for Spanish ("español", "Spanish")."""
-    return not SPANISH_WORDS.isdisjoint(normalize(heard).split())
+    """Tell whether a spoken answer to the English menu asks for Spanish ("español", "Spanish").
+
+    Only a request for Spanish and nothing more: "my Spanish teacher hits me" is about a topic.
+    """
+    words = set(normalize(heard).split())
+    return bool(words & SPANISH_WORDS) and words <= SPANISH_WORDS | ASKING_WORDS
 
 
 def topics_heard(directory: Directory, index: Index, digits: str, heard: str) -> tuple[str, ...]:

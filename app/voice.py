@@ -146,13 +146,14 @@ def menu_choice():
         response = _menu(snapshot, language, 0, speech.greeting(directory, language))
     else:
         heard = request.form.get("SpeechResult", "")
-        topics = speech.topics_heard(directory, snapshot.index, digits, heard)
-        if topics:
-            step = "answer"
-            response = _answer(snapshot, language, topics, 0)
-        elif language == "en" and not digits and speech.asks_for_spanish(heard):
+        spanish = language == "en" and not digits and speech.asks_for_spanish(heard)
+        topics = () if spanish else speech.topics_heard(directory, snapshot.index, digits, heard)
+        if spanish:
             language, step = "es", "spanish"
             response = _menu(snapshot, language, 0, speech.greeting(directory, language))
+        elif topics:
+            step = "answer"
+            response = _answer(snapshot, language, topics, 0)
         else:
             step, misses, response = _missed(
                 snapshot, language, misses, lambda n, sorry: _menu(snapshot, language, n, sorry)

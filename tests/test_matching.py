@@ -1,83 +1,54 @@
-"""The matcher against a table of real-looking texts, plus the near misses it must ignore."""
+"""The keyword layer (inflections, typos, near misses) and what matching keeps of a text.
 
-import csv
+How well the whole matcher does on texts nobody tuned it for is tests/test_heldout.py's job.
+"""
+
 import pickle
-from pathlib import Path
 
 import pytest
+import yaml
 
 from app.matching import build_index, normalize
-from app.validation import load_file
-from conftest import FIXTURE
+from app.validation import load_text
+from conftest import fixture_text
 
-TABLE = Path(__file__).with_name("phrasings.tsv")
-ROWS = list(
-    csv.DictReader(
-        TABLE.read_text(encoding="utf-8").splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE
-    )
-)
-
-# Texts the matcher gets wrong today, each for a reason given in the closing note of issue 4.
-# strict=True: when one starts to pass, the test says so and it comes off this list.
-KNOWN_MISSES = {
-    "I have to make $500 a night or he gets mad",
-    "a guy at the mall said he'd buy me stuff if I come to a party with him and his friends",
-    "A guy on Instagram says he'll fly me to Vegas to model and pay for everything. I'm 15.",
-    "I only sleep with guys so I have somewhere to stay",
-    "my mom makes me sleep with her boyfriend for rent money",
-    "I NEED HELP MY DAD IS HITTING ME RIGHT NOW",
-    "nobody feeds us and my mom leaves us alone for days",
-    "my daughter ran off with a 30 year old man and we can't find her",
-    "he's outside my door and I'm scared",
-    "I owe him money and he says I have to work it off on the street. I just want to die.",
-    "i think i OD'd on xans",
-    "lowkey starving, aint eaten since yday",
-    "im pregnet wat do i do",
-    "me dan ropa y celular por ir a fiestas con señores mayores",
-    "Un hombre en Instagram me ofreció trabajo de modelo en otra ciudad y pagar todo. Tengo 15.",
-    "tengo que sacar 500 dolares cada noche o me pega",
-    "mi hija is missing desde ayer",
-    "he took my phone n my id n wont let me go",
-    "cant go hom my moms bf be hittin me",
-}
+UNRELATED = [
+    "stuck in traffic",
+    "she hit a home run in the last inning",
+    "the life of the party fr",
+    "the band got a police escort to the stadium",
+    "my sales quota at work is insane this month",
+    "the blade on my ice skates is dull",
+    "te extraño mucho",
+    "ya voy para la casa",
+    "fui a correr al parque",
+]
 
 
 @pytest.fixture(scope="module")
 def index():
-    return build_index(load_file(FIXTURE))
+    """Return the keyword layer alone: the fixture's keywords, none of its examples."""
+    data = yaml.safe_load(fixture_text())
+    data.pop("everyday")
+    for topic in data["topics"]:
+        topic.pop("examples", None)
+    directory = load_text(yaml.safe_dump(data, allow_unicode=True))
+    built = build_index(directory)
+    assert built.model is None
+    return built
 
 
-def expected(row):
-    return tuple(sorted(set(row["topics"].split()) - {"-"}))
+@pytest.fixture(scope="module")
+def learned():
+    """Return the fixture's whole matcher: keywords and the model learned from its examples."""
+    built = build_index(load_text(fixture_text()))
+    assert built.model is not None
+    return built
 
 
-@pytest.mark.parametrize(
-    "row",
-    [
-        pytest.param(row, marks=pytest.mark.xfail(strict=True))
-        if row["text"] in KNOWN_MISSES
-        else row
-        for row in ROWS
-    ],
-    ids=[row["text"][:40] for row in ROWS],
-)
-def test_phrasing_table(index, row):
-    match = index.match(row["text"])
-    assert tuple(sorted(match.topics)) == expected(row)
-    assert match.language == row["language"]
-
-
-def test_the_table_is_large_and_accurate(index):
-    assert len(ROWS) >= 150
-    right = sum(tuple(sorted(index.match(r["text"]).topics)) == expected(r) for r in ROWS)
-    assert right / len(ROWS) >= 0.93
-
-
-def test_no_unrelated_text_pulls_in_a_topic(index):
-    """Precision: every near miss in the table (traffic, runway...) matches nothing."""
-    unrelated = [r["text"] for r in ROWS if r["topics"] == "-"]
-    assert len(unrelated) >= 35
-    assert [t for t in unrelated if index.match(t).topics] == []
+@pytest.mark.parametrize("text", UNRELATED)
+def test_no_keyword_fires_on_an_unrelated_text(index, text):
+    assert index.match(text).topics == ()
 
 
 @pytest.mark.parametrize(
@@ -138,10 +109,11 @@ def test_normalize(raw, normal):
     assert normalize(raw) == normal
 
 
-def test_no_word_of_a_text_is_kept_after_it_is_matched(index):
-    before = pickle.dumps(index)
-    index.match("call me at 310 555 0142, zorblaxian took my phone")
-    after = pickle.dumps(index)
+def test_no_word_of_a_text_is_kept_after_it_is_matched(learned):
+    before = pickle.dumps(learned)
+    learned.match("call me at 310 555 0142, zorblaxian took my phone")
+    learned.explain("call me at 310 555 0142, zorblaxian took my phone")
+    after = pickle.dumps(learned)
     assert b"zorblaxian" not in after
     assert b"0142" not in after
     assert after == before
