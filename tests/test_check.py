@@ -1,12 +1,16 @@
 """`referral-bot check`: a good file passes; every mistake is named by file and line."""
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from app.cli import main
-from conftest import FIXTURE, RECENT
+from conftest import FIXTURE, RECENT, fixture_text
 
 
 def run(*args):
@@ -223,3 +227,61 @@ def test_a_number_unchecked_for_a_year_passes_with_a_warning(referrals_file):
         f"{referrals_file}:{line}: warning: youth_crisis_line was last verified 2020-01-31"
         in result.output
     )
+
+
+def alias_bomb(path):
+    """Write the "billion laughs": nine lines that stand for 9**8 strings once aliases expand."""
+    lines = ["a0: &a0 [" + ",".join(['"lol"'] * 9) + "]"]
+    lines += [f"a{n}: &a{n} [" + ",".join([f"*a{n - 1}"] * 9) + "]" for n in range(1, 9)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def fifo(path):
+    os.mkfifo(path)
+    return path
+
+
+def link_to_dev_zero(path):
+    path.symlink_to("/dev/zero")
+    return path
+
+
+def fifty_megabytes(path):
+    with path.open("w", encoding="utf-8") as file:
+        file.write(fixture_text())
+        line = "# " + "padding " * 12 + "\n"
+        file.writelines([line] * (50 * 1024 * 1024 // len(line)))
+    return path
+
+
+# What may be in the file's place: each must be refused by name, line and fix, never hang.
+COSTLY = {
+    "alias bomb": (alias_bomb, ":1: YAML anchors and aliases (&name, *name) are not allowed"),
+    "FIFO": (fifo, ":1: this is a named pipe (FIFO), not a file"),
+    "link to /dev/zero": (link_to_dev_zero, ":1: this is a device, not a file"),
+    "directory": (lambda path: path.mkdir() or path, ":1: this is a directory, not a file"),
+    "50 MB file": (fifty_megabytes, ":1: the file is 52.4 MB, over the 2 MB"),
+}
+
+
+@pytest.mark.parametrize(("make", "message"), COSTLY.values(), ids=COSTLY.keys())
+def test_check_refuses_what_would_cost_a_worker_its_time_or_memory(tmp_path, make, message):
+    path = make(tmp_path / "referrals.yaml")
+    check = Path(sys.executable).with_name("referral-bot")
+    # The timeout only stops a hung check from hanging the suite; the bench measures speed.
+    result = subprocess.run(
+        [check, "check", str(path)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 1
+    assert f"{path}{message}" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_anchors_in_a_real_file_are_named_by_line(referrals_file):
+    edit(referrals_file, "resources: [runaway_safeline, la_211]", "resources: &r [la_211]")
+    edit(referrals_file, "resources: [trafficking_hotline, la_metro_taskforce]", "resources: *r")
+    result = run("check", str(referrals_file))
+    assert result.exit_code == 1
+    assert f"{referrals_file}:{line_of(referrals_file, '&r')}: YAML anchors" in result.output
+    assert f"{referrals_file}:{line_of(referrals_file, '*r')}: YAML anchors" in result.output
