@@ -1,6 +1,5 @@
 """`referral-bot check`: a good file passes; every mistake is named by file and line."""
 
-import os
 import re
 import subprocess
 import sys
@@ -10,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import main
-from conftest import FIXTURE, RECENT, fixture_text
+from conftest import FIXTURE, RECENT, alias_bomb, fifo, fifty_megabytes, link_to_dev_zero
 
 
 def run(*args):
@@ -227,32 +226,6 @@ def test_a_number_unchecked_for_a_year_passes_with_a_warning(referrals_file):
         f"{referrals_file}:{line}: warning: youth_crisis_line was last verified 2020-01-31"
         in result.output
     )
-
-
-def alias_bomb(path):
-    """Write the "billion laughs": nine lines that stand for 9**8 strings once aliases expand."""
-    lines = ["a0: &a0 [" + ",".join(['"lol"'] * 9) + "]"]
-    lines += [f"a{n}: &a{n} [" + ",".join([f"*a{n - 1}"] * 9) + "]" for n in range(1, 9)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def fifo(path):
-    os.mkfifo(path)
-    return path
-
-
-def link_to_dev_zero(path):
-    path.symlink_to("/dev/zero")
-    return path
-
-
-def fifty_megabytes(path):
-    with path.open("w", encoding="utf-8") as file:
-        file.write(fixture_text())
-        line = "# " + "padding " * 12 + "\n"
-        file.writelines([line] * (50 * 1024 * 1024 // len(line)))
-    return path
 
 
 # What may be in the file's place: each must be refused by name, line and fix, never hang.
