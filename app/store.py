@@ -1,8 +1,9 @@
 """Keep the directory in service, and swap in staff edits to its file without a restart.
 
 A request only ever reads the snapshot in service. Loading, validating and indexing a file happen
-on a watcher thread (one per worker, started by its first request), and under gunicorn also in
-the master before it forks a worker (see gunicorn.conf.py), so a text never waits for a build.
+off the request path: under gunicorn in the master, which builds once and forks new workers with
+the result (see gunicorn.conf.py); under any other server on a watcher thread per process,
+started by its first request. A text never waits for a build.
 """
 
 import hashlib
@@ -149,6 +150,7 @@ class DirectoryStore:
     ):
         self.path = Path(path)
         self.check_every = check_every  # seconds between checks; 0: no watcher (a test drives it)
+        self.watching = check_every > 0  # False: someone else watches (gunicorn's master)
         self.last_good = LastGood(self.path, state_dir)
         self.problem: DirectoryError | None = None
         self._failed_stamp: Stamp | None = None
@@ -159,7 +161,7 @@ class DirectoryStore:
 
     def current(self) -> Snapshot:
         """Return the snapshot in service: never reads or builds anything."""
-        if self.check_every > 0 and self._watcher_pid != os.getpid():
+        if self.watching and self._watcher_pid != os.getpid():
             self._start_watching()
         return self._snapshot
 
@@ -184,8 +186,15 @@ class DirectoryStore:
 
     def close(self) -> None:
         """Stop this process's watcher (the snapshot in service stays)."""
-        self.check_every = 0
+        self.watching = False
         self._closed.set()
+
+    def changed(self) -> Stamp | None:
+        """Return the file's stamp if it is neither in service nor already refused (a stat only)."""
+        stamp = self._stat()
+        if stamp in (self._snapshot.stamp, self._failed_stamp):
+            return None
+        return stamp
 
     def _first_snapshot(self) -> Snapshot:
         try:

@@ -318,8 +318,8 @@ def test_costly_files_never_stall_service(server, referrals_file):
         referrals_file.unlink()
         make(referrals_file)
         server.wait_for(
-            lambda message=message: server.log.read_text().count(message) >= 2,
-            f"refused the file in both workers ({message})",
+            lambda message=message: message in server.log.read_text(),
+            f"refused the file ({message})",
         )
         answers = [server.text("i ran away") for _ in range(20)]
         assert all(status == 200 and "800-555-0108" in reply for status, reply in answers)
