@@ -20,29 +20,39 @@ def _referrals(server):
     return getattr(server.app.wsgi(), "extensions", {}).get("referrals")
 
 
-def _watch(store) -> None:
-    signalled = None
+def _watch(server, store) -> None:
+    signalled, stale_before = None, set()
     while True:
         time.sleep(store.check_every)
         stamp = store.changed()  # a stat: no lock, nothing a fork could catch half-done
-        if stamp is not None and stamp != signalled:
-            signalled = stamp
+        # A worker forked while the file changed mid-reload has an older directory; one still
+        # there a check later (old workers exit within a request) needs a reload of its own.
+        digest = store.in_service.digest
+        stale = {pid for pid, w in list(server.WORKERS.items()) if w.referrals != digest}
+        if (stamp is not None and stamp != signalled) or stale & stale_before:
+            signalled, stale = stamp, set()
             os.kill(os.getpid(), signal.SIGHUP)
+        stale_before = stale
 
 
 def when_ready(server):
     """Watch the referral file from the master, every RELOAD_SECONDS (0: never)."""
     store = _referrals(server)
     if store is not None and store.check_every > 0:
-        threading.Thread(target=_watch, args=(store,), name="referrals", daemon=True).start()
+        threading.Thread(target=_watch, args=(server, store), daemon=True).start()
 
 
 def pre_fork(server, worker):
     """Bring the master's directory up to date, so a new worker starts with the last good one."""
+    worker.referrals = None
     try:
         store = _referrals(server)
-        if store is not None:
-            store.refresh()  # a broken file keeps the last good directory
+        if store is None:
+            return
+        for _ in range(3):  # saved again during the build: build the newer file
+            worker.referrals = store.refresh().digest  # a broken file keeps the last good one
+            if store.changed() is None:
+                break
     except Exception:  # raised here, it would stop the master
         server.log.exception("could not refresh the referral directory before a fork")
 

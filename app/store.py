@@ -189,6 +189,11 @@ class DirectoryStore:
         self.watching = False
         self._closed.set()
 
+    @property
+    def in_service(self) -> Snapshot:
+        """Return the snapshot in service, without starting a watcher."""
+        return self._snapshot
+
     def changed(self) -> Stamp | None:
         """Return the file's stamp if it is neither in service nor already refused (a stat only)."""
         stamp = self._stat()
@@ -228,14 +233,16 @@ class DirectoryStore:
         except OSError:
             return None
 
-    def refresh(self) -> None:
-        """Load the file if it changed, and put the new snapshot in service when it is built.
+    def refresh(self) -> Snapshot:
+        """Load the file if it changed, put the new snapshot in service when it is built, and
+        return the snapshot in service.
 
         The watcher calls this every `check_every` seconds, and gunicorn's master before each
         fork; a test may call it to stand for the watcher.
         """
         with self._refreshing:
             self._refresh()
+            return self._snapshot
 
     def _refresh(self) -> None:
         stamp = self._stat()
