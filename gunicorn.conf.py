@@ -30,6 +30,8 @@ def _watch(server, store) -> None:
         digest = store.in_service.digest
         stale = {pid for pid, w in list(server.WORKERS.items()) if w.referrals != digest}
         if (stamp is not None and stamp != signalled) or stale & stale_before:
+            why = "the referral file changed" if stamp else "a worker has an older directory"
+            server.log.info("%s: building it once and replacing the workers", why)
             signalled, stale = stamp, set()
             os.kill(os.getpid(), signal.SIGHUP)
         stale_before = stale
