@@ -155,6 +155,7 @@ class DirectoryStore:
         self.problem: DirectoryError | None = None
         self._failed_stamp: Stamp | None = None
         self._refreshing = threading.Lock()
+        self._starting = threading.Lock()  # never held during a build: a request may take it
         self._watcher_pid: int | None = None
         self._closed = threading.Event()
         self._snapshot = self._first_snapshot()
@@ -167,7 +168,7 @@ class DirectoryStore:
 
     def _start_watching(self) -> None:
         # Once per process: a forked worker inherits the attribute but not the thread.
-        with self._refreshing:
+        with self._starting:
             if self._watcher_pid == os.getpid():
                 return
             self._watcher_pid = os.getpid()
