@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         TWILIO_WEBHOOK_SHARED_KEY=os.environ.get("TWILIO_WEBHOOK_SHARED_KEY") or None,
         REFERRALS_PATH=os.environ.get("REFERRALS_PATH") or str(DEFAULT_PATH),
         RELOAD_SECONDS=float(os.environ.get("RELOAD_SECONDS", "2")),
+        REFERRALS_STATE_DIR=os.environ.get("REFERRALS_STATE_DIR") or None,
         STAFF_PASSWORD=os.environ.get("STAFF_PASSWORD") or None,
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
@@ -50,9 +51,12 @@ def create_app(test_config: dict | None = None) -> Flask:
             "DEMO MODE: unsigned requests from this machine are accepted; never in production"
         )
 
-    # Raises DirectoryError (file:line: ...) on a broken file, so a server never boots on one.
+    # On a broken file this serves the last good copy; with none (the first start of a
+    # deployment) it raises DirectoryError (file:line: ...), so a server never boots on one.
     app.extensions["referrals"] = DirectoryStore(
-        app.config["REFERRALS_PATH"], check_every=app.config["RELOAD_SECONDS"]
+        app.config["REFERRALS_PATH"],
+        check_every=app.config["RELOAD_SECONDS"],
+        state_dir=app.config["REFERRALS_STATE_DIR"],
     )
     # Behind Heroku/Render/Fly's router: trust one hop for the scheme and client address.
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)

@@ -1,6 +1,16 @@
-"""Keep the directory in service and pick up staff edits to its file without a restart."""
+"""Keep the directory in service, and swap in staff edits to its file without a restart.
 
+A request only ever reads the snapshot in service. Loading, validating and indexing a file happen
+off the request path: under gunicorn in the master, which builds once and forks new workers with
+the result (see gunicorn.conf.py); under any other server on a watcher thread per process,
+started by its first request. A text never waits for a build.
+"""
+
+import hashlib
 import logging
+import os
+import stat
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -11,12 +21,14 @@ from flask import current_app, g
 from .directory import Directory
 from .matching import Index, Match, build_index
 from .replies import SmsReply, compose_sms
-from .validation import DirectoryError, Problem, load_file
+from .validation import DirectoryError, Problem, load_bytes, read_file
 
 log = logging.getLogger(__name__)
 
 
 MAX_CACHED_REPLIES = 1024
+
+Stamp = tuple[int, int, int]
 
 
 @dataclass(frozen=True)
@@ -25,8 +37,9 @@ class Snapshot:
 
     directory: Directory
     index: Index
-    stamp: tuple[int, int, int]
+    stamp: Stamp | None  # the file's (mtime, size, inode) when read; None: the last good copy
     loaded_at: float
+    digest: str  # SHA-256 of the file's bytes: which text this is, wherever it was read from
     replies: dict[Match, SmsReply] = field(default_factory=dict, compare=False, repr=False)
 
     def compose(self, directory: Directory, match: Match) -> SmsReply:
@@ -45,88 +58,247 @@ class Snapshot:
         return reply
 
 
-def _stamp(path: Path) -> tuple[int, int, int]:
-    info = path.stat()
+def _stamp(info: os.stat_result) -> Stamp:
     return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
-def _changed_since(path: Path, stamp: tuple[int, int, int]) -> bool:
+def _build(raw: bytes, filename: str, stamp: Stamp | None) -> Snapshot:
+    """Return the snapshot of a file's bytes: validated and indexed, or DirectoryError."""
     try:
-        return _stamp(path) != stamp
-    except OSError:
+        directory = load_bytes(raw, filename)
+        index = build_index(directory)
+    except DirectoryError:
+        raise
+    except Exception as error:  # a bad edit must never reach a texter
+        problem = Problem(1, f"cannot be used ({type(error).__name__}): run make check")
+        raise DirectoryError(filename, [problem]) from error
+    return Snapshot(directory, index, stamp, time.time(), hashlib.sha256(raw).hexdigest())
+
+
+class LastGood:
+    """A copy of the last good file's bytes, where every worker and a restarted server find it.
+
+    It lives in `state_dir` (REFERRALS_STATE_DIR; by default a directory of this user's in the
+    system's temp directory), named for the referral file's absolute path, so two deployments on
+    one machine keep separate copies. Written atomically (a temporary file renamed over it), so a
+    reader never sees half of one. The directory must be this user's and writable by no one else:
+    otherwise anyone could plant a "last good" file, and none is kept.
+    """
+
+    def __init__(self, path: Path, state_dir: str | Path | None = None):
+        default = Path(tempfile.gettempdir()) / f"referral-bot-{os.geteuid()}"
+        self.folder = Path(state_dir) if state_dir else default
+        key = hashlib.sha256(os.path.abspath(path).encode()).hexdigest()[:16]
+        self.location = self.folder / f"last-good-{key}-{path.name}"
+
+    def _usable_folder(self) -> bool:
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            info = self.folder.lstat()
+        except OSError as error:
+            log.warning("cannot keep the last good referral file in %s: %s", self.folder, error)
+            return False
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o022:
+            log.warning(
+                "not keeping the last good referral file in %s: it must be a directory of this "
+                "user's that no one else can write to (chmod 700 it, or set REFERRALS_STATE_DIR)",
+                self.folder,
+            )
+            return False
         return True
 
+    def save(self, raw: bytes) -> None:
+        """Keep `raw` as the last good file; a failure is logged, never raised."""
+        if not self._usable_folder():
+            return
+        try:
+            with tempfile.NamedTemporaryFile(
+                dir=self.folder, prefix=".saving-", delete=False
+            ) as file:
+                file.write(raw)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(file.name, self.location)
+        except OSError as error:
+            log.warning("cannot keep the last good referral file at %s: %s", self.location, error)
+            try:
+                os.unlink(file.name)
+            except (OSError, NameError):
+                pass
 
-def _load(path: Path) -> Snapshot:
-    stamp = _stamp(path)
-    directory = load_file(path)
-    return Snapshot(directory, build_index(directory), stamp, time.time())
+    def read(self) -> bytes | None:
+        """Return the last good file's bytes, or None if none is kept."""
+        if not self.location.exists() or not self._usable_folder():
+            return None
+        try:
+            return read_file(self.location)[0]
+        except DirectoryError as error:
+            log.warning("the last good referral file cannot be read: %s", error.report())
+            return None
 
 
 class DirectoryStore:
-    """The directory being served, re-read when its file changes (checked at most every interval).
+    """The directory being served, re-read off the request path when its file changes.
 
-    A file that is broken, invalid or gone never stops service: the last good directory stays,
-    and `problem` says what is wrong until the file is fixed.
+    A file that is broken, invalid or gone never stops service: the last good directory stays
+    (or, in a new process, is read from the kept copy), and `problem` says what is wrong until
+    the file is fixed. Only with no good directory at all does the store refuse to start.
     """
 
-    def __init__(self, path: str | Path, check_every: float = 2.0):
+    def __init__(
+        self, path: str | Path, check_every: float = 2.0, state_dir: str | Path | None = None
+    ):
         self.path = Path(path)
-        self.check_every = check_every
+        self.check_every = check_every  # seconds between checks; 0: no watcher (a test drives it)
+        self.watching = check_every > 0  # False: someone else watches (gunicorn's master)
+        self.last_good = LastGood(self.path, state_dir)
         self.problem: DirectoryError | None = None
-        self._snapshot = _load(self.path)  # at start-up a broken file raises: refuse to boot
-        self._failed_stamp: tuple[int, int, int] | None = None
-        self._checked = time.monotonic()
-        self._lock = threading.Lock()
+        self._failed_stamp: Stamp | None = None
+        self._refreshing = threading.Lock()
+        self._starting = threading.Lock()  # never held during a build: a request may take it
+        self._watcher_pid: int | None = None
+        self._closed = threading.Event()
+        self._snapshot = self._first_snapshot()
 
     def current(self) -> Snapshot:
-        """Return the snapshot to serve, first re-reading the file if it changed."""
-        if time.monotonic() - self._checked >= self.check_every and self._lock.acquire(False):
-            try:
-                self._refresh()
-            finally:
-                self._checked = time.monotonic()
-                self._lock.release()
+        """Return the snapshot in service: never reads or builds anything."""
+        if self.watching and self._watcher_pid != os.getpid():
+            self._start_watching()
         return self._snapshot
 
-    def _refresh(self) -> None:
+    def _start_watching(self) -> None:
+        # Once per process: a forked worker inherits the attribute but not the thread.
+        with self._starting:
+            if self._watcher_pid == os.getpid():
+                return
+            self._watcher_pid = os.getpid()
+            self._closed = threading.Event()
+        threading.Thread(
+            target=self._watch, args=(self._closed,), name="referrals-watcher", daemon=True
+        ).start()
+
+    def _watch(self, closed: threading.Event) -> None:
+        while not closed.is_set():
+            try:
+                self.refresh()
+            except Exception:  # the watcher must outlive any one bad check
+                log.exception("checking the referral file %s failed", self.path)
+            closed.wait(self.check_every)
+
+    def close(self) -> None:
+        """Stop this process's watcher (the snapshot in service stays)."""
+        self.watching = False
+        self._closed.set()
+
+    @property
+    def in_service(self) -> Snapshot:
+        """Return the snapshot in service, without starting a watcher."""
+        return self._snapshot
+
+    def changed(self) -> Stamp | None:
+        """Return the file's stamp if it is neither in service nor already refused (a stat only)."""
+        stamp = self._stat()
+        if stamp in (self._snapshot.stamp, self._failed_stamp):
+            return None
+        return stamp
+
+    def _first_snapshot(self) -> Snapshot:
         try:
-            stamp = _stamp(self.path)
-            if stamp == self._snapshot.stamp:
-                self.problem = None  # back to the file in service (say, restored after a delete)
-                return
-            if stamp == self._failed_stamp:
-                return
-            snapshot = _load(self.path)
-            if snapshot.stamp != _stamp(self.path):
-                return  # still being written: read it again at the next check
+            raw, info = read_file(self.path)
+            snapshot = _build(raw, str(self.path), _stamp(info))
         except DirectoryError as error:
-            if _changed_since(self.path, stamp):
+            kept = self._from_last_good()
+            if kept is None:
+                raise DirectoryError(
+                    error.filename,
+                    [
+                        *error.problems,
+                        Problem(1, f"(no last good copy at {self.last_good.location} to serve)"),
+                    ],
+                ) from None
+            self._failed_stamp = self._stat()
+            self.problem = error
+            log.warning(
+                "referral file %s cannot be used; serving the last good copy %s:\n%s",
+                self.path,
+                self.last_good.location,
+                error.report(),
+            )
+            return kept
+        self.last_good.save(raw)
+        return snapshot
+
+    def _stat(self) -> Stamp | None:
+        try:
+            return _stamp(os.stat(self.path))  # a stat never opens: a FIFO cannot hang it
+        except OSError:
+            return None
+
+    def refresh(self) -> Snapshot:
+        """Load the file if it changed, put the new snapshot in service when it is built, and
+        return the snapshot in service.
+
+        The watcher calls this every `check_every` seconds, and gunicorn's master before each
+        fork; a test may call it to stand for the watcher.
+        """
+        with self._refreshing:
+            self._refresh()
+            return self._snapshot
+
+    def _refresh(self) -> None:
+        stamp = self._stat()
+        if stamp is None:
+            self._failed_stamp = None
+            problem = Problem(1, "cannot be read (it is gone): restore the file")
+            self._keep(DirectoryError(str(self.path), [problem]))
+            return
+        if stamp == self._snapshot.stamp:
+            self.problem = None  # back to the file in service (say, restored after a delete)
+            return
+        if stamp == self._failed_stamp:
+            return
+        try:
+            raw, info = read_file(self.path)
+            snapshot = _build(raw, str(self.path), _stamp(info))
+        except DirectoryError as error:
+            if self._stat() != stamp:
                 return  # caught mid-write: judge the finished file at the next check
             self._failed_stamp = stamp
             self._keep(error)
             return
-        except OSError as error:  # deleted, or replaced between the stat and the read
-            self._failed_stamp = None
-            problem = Problem(1, f"cannot be read ({error.strerror}): restore the file")
-            self._keep(DirectoryError(str(self.path), [problem]))
-            return
-        except Exception as error:  # noqa: BLE001 - a bad edit must never reach a texter
-            self._failed_stamp = stamp
-            problem = Problem(1, f"cannot be used ({type(error).__name__}): run make check")
-            self._keep(DirectoryError(str(self.path), [problem]))
-            return
+        if snapshot.stamp != self._stat():
+            return  # still being written: read it again at the next check
+        self.last_good.save(raw)  # first, so a worker started from now on can serve this too
         self._snapshot, self.problem, self._failed_stamp = snapshot, None, None
         log.info("referral directory reloaded from %s", self.path)
 
+    def _from_last_good(self) -> Snapshot | None:
+        raw = self.last_good.read()
+        if raw is None:
+            return None
+        try:
+            return _build(raw, str(self.last_good.location), None)
+        except DirectoryError as error:  # kept by an older version whose rules were looser
+            log.warning("the last good referral file cannot be used:\n%s", error.report())
+            return None
+
     def _keep(self, error: DirectoryError) -> None:
-        if self.problem is None or self.problem.report() != error.report():
-            log.warning(
-                "referral file %s cannot be used; still serving the last good directory:\n%s",
-                self.path,
-                error.report(),
-            )
+        """Keep serving the last good directory, and say why the file is not served."""
+        if self.problem is not None and self.problem.report() == error.report():
+            return
+        log.warning(
+            "referral file %s cannot be used; still serving the last good directory:\n%s",
+            self.path,
+            error.report(),
+        )
         self.problem = error
+        # A worker forked from a snapshot older than the last good copy serves the copy.
+        kept = self.last_good.read()
+        if kept is not None and hashlib.sha256(kept).hexdigest() != self._snapshot.digest:
+            snapshot = self._from_last_good()
+            if snapshot is not None:
+                self._snapshot = snapshot
+                log.info("serving the last good copy %s", self.last_good.location)
 
 
 def snapshot() -> Snapshot:

@@ -2,6 +2,8 @@
 
 import datetime
 import json
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -18,6 +20,9 @@ Path_ = tuple[str | int, ...]
 HELP_LINE_WITHIN = 100  # characters: a lock screen or a preview shows about this much
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PHONE_FIELDS = ("call", "tty", "relay", "number")
+# What a file may cost before it is parsed. The shipped file, with its examples, is about 450 KB;
+# a file of many megabytes is a mistake (or an attack) and would stall reloads.
+MAX_FILE_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True, order=True)
@@ -43,9 +48,19 @@ class DirectoryError(Exception):
 
 def load_file(path: str | Path) -> Directory:
     """Return the directory in the file at `path`, or raise DirectoryError."""
+    return load_bytes(read_file(path)[0], str(path))
+
+
+def read_file(path: str | Path) -> tuple[bytes, os.stat_result]:
+    """Return the bytes of the regular file at `path` and its status, or raise DirectoryError.
+
+    The file is opened without blocking and checked before it is read: a FIFO, a device such as
+    /dev/zero or a directory in its place would hang or never end, and a huge file would cost a
+    worker its memory.
+    """
     filename = str(path)
     try:
-        raw = Path(path).read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
     except FileNotFoundError:
         raise DirectoryError(
             filename, [Problem(1, "file not found: check REFERRALS_PATH")]
@@ -54,6 +69,58 @@ def load_file(path: str | Path) -> Directory:
         raise DirectoryError(
             filename, [Problem(1, f"cannot read the file: {error.strerror}")]
         ) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise DirectoryError(
+                filename,
+                [
+                    Problem(
+                        1,
+                        f"this is {_kind(info.st_mode)}, not a file: "
+                        "put the referral file itself here (a link to a file is fine)",
+                    )
+                ],
+            )
+        raw = b""
+        if info.st_size <= MAX_FILE_BYTES:
+            with os.fdopen(os.dup(fd), "rb") as file:
+                raw = file.read(MAX_FILE_BYTES + 1)  # +1: a file still growing is caught too
+        if info.st_size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
+            size = max(info.st_size, len(raw))
+            raise DirectoryError(
+                filename,
+                [
+                    Problem(
+                        1,
+                        f"the file is {size / 1e6:.1f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB "
+                        "a referral file may be: check it is the right file",
+                    )
+                ],
+            )
+    except OSError as error:
+        raise DirectoryError(
+            filename, [Problem(1, f"cannot read the file: {error.strerror}")]
+        ) from None
+    finally:
+        os.close(fd)
+    return raw, info
+
+
+def _kind(mode: int) -> str:
+    """Name what is at a path that is not a regular file."""
+    kinds = [
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def load_bytes(raw: bytes, filename: str = "<bytes>") -> Directory:
+    """Return the directory written in the UTF-8 `raw`, or raise DirectoryError."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -73,6 +140,9 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", SafeLoader.construct_yaml
 
 def load_text(text: str, filename: str = "<text>") -> Directory:
     """Return the directory written in `text`, or raise DirectoryError."""
+    problems = list(_anchors_and_aliases(text))
+    if problems:
+        raise DirectoryError(filename, problems)
     root, data = _parse(text, filename)
     if not isinstance(data, dict):
         raise DirectoryError(
@@ -90,6 +160,34 @@ def load_text(text: str, filename: str = "<text>") -> Directory:
     if problems:
         raise DirectoryError(filename, problems)
     return directory
+
+
+def _anchors_and_aliases(text: str, at_most: int = 10) -> Iterator[Problem]:
+    """Yield the lines that hold a YAML anchor (&name) or alias (*name), found before parsing.
+
+    A few lines of aliases can stand for billions of values (the "billion laughs"), so they are
+    refused by scanning the tokens, which costs no more than the text's length. A referral file
+    never needs them: each value is written out.
+    """
+    if "&" not in text and "*" not in text:
+        return  # neither can be written without its character
+    scanner = SafeLoader(text)
+    lines: set[int] = set()
+    try:
+        while len(lines) < at_most and (token := scanner.get_token()) is not None:
+            if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
+                line = token.start_mark.line + 1
+                if line not in lines:
+                    lines.add(line)
+                    yield Problem(
+                        line,
+                        "YAML anchors and aliases (&name, *name) are not allowed in the "
+                        "referral file: write the value out in full",
+                    )
+    except yaml.YAMLError:
+        return  # a syntax error: the parse names it
+    finally:
+        scanner.dispose()
 
 
 def _parse(text: str, filename: str) -> tuple[yaml.Node | None, object]:

@@ -1,14 +1,17 @@
 """`make bench`: load the real gunicorn server with signed texts and print one table.
 
-Three runs, one after another, each under the Procfile's own command on 127.0.0.1:
-the bot on the shipped directory, a bare Flask app that only reads the form (the floor), and the
-bot on a generated directory 100 times larger. Each run is warmed up, loaded for DURATION seconds
-at CONNECTIONS connections, measured, and its server killed. Load comes from wrk when it is
+Three runs side by side, each under the Procfile's own command on 127.0.0.1: the bot on the
+shipped directory, a bare Flask app that only reads the form (the floor), and the bot on a
+generated directory 100 times larger. Each run is warmed up, loaded for DURATION seconds at
+CONNECTIONS connections, measured, and its server killed. Load comes from wrk when it is
 installed (a Lua script cycles through pre-signed requests), otherwise from Python threads.
+Then the reload scenario: a fresh server on a copy of the 100x file, timed from start to its
+first answer, with RELOAD_TEXTERS texting non-stop while the file is saved RELOAD_SAVES times.
 The load generator shares the machine's cores with the server: see docs/benchmarks.md.
 """
 
 import argparse
+import html
 import http.client
 import json
 import os
@@ -36,7 +39,12 @@ WARM_UP = 2.0
 CONNECTIONS = 16
 ROUNDS = 5
 GENERATED_TOPICS = 700
-TARGETS = "bot/bare >= 0.90, large/shipped >= 0.95, p99 < 20 ms, 0 errors, RSS < 80 MB/worker"
+TARGETS = "bot/bare >= 0.90, large/shipped >= 0.95, p99 < 20 ms, 0 errors, RSS <= 150 MB/worker"
+RELOAD_TEXTERS = 4
+RELOAD_SAVES = 2
+RELOAD_GAP = 6.0  # seconds before the first save, between saves, and after the last
+RELOAD_PROBE = "made up 0"  # topic0's keyword: its reply names the resource each save changes
+RELOAD_TARGETS = "first answer <= 5 s after start (goal 2 s), worst wait <= 1 s, 0 failures"
 FLOOR_REPLY = (
     '<?xml version="1.0" encoding="UTF-8"?><Response><Message>24/7 Help Line: 800-854-7771'
     "</Message></Response>"
@@ -66,6 +74,7 @@ class Result:
     p99_ms: float
     errors: int
     rss_mb: list[float]
+    pss_mb: list[float]
     rounds: list[float]  # requests per second in each round
 
     @property
@@ -208,6 +217,15 @@ class Server:
         for pid in self.workers():
             status = Path(f"/proc/{pid}/status").read_text()
             kilobytes = int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))
+            sizes.append(kilobytes / 1024)
+        return sizes
+
+    def pss_mb(self) -> list[float]:
+        """Return each worker's proportional share of memory (Pss): shared pages split."""
+        sizes = []
+        for pid in self.workers():
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            kilobytes = int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1))
             sizes.append(kilobytes / 1024)
         return sizes
 
@@ -354,6 +372,7 @@ def measure(runs: dict, workdir: Path, seconds: float, generator: str) -> dict[s
                 p99_ms=statistics.median(turn[3] for turn in done),
                 errors=sum(turn[4] for turn in done) + server.failures(),
                 rss_mb=server.rss_mb(),
+                pss_mb=server.pss_mb(),
                 rounds=[turn[0] / turn[1] for turn in done],
             )
         return results
@@ -374,13 +393,15 @@ def table(results: dict[str, Result], generator: str, load_before: str) -> str:
         f"load: {generator}, {CONNECTIONS} connections, {ROUNDS} rounds x "
         f"{DURATION / ROUNDS:.0f} s per target; {os.cpu_count()} cores shared by the load "
         f"generator and the server; load average before: {load_before}",
-        f"{'target':<22}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'RSS/worker MB':>16}",
+        f"{'target':<22}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'RSS/worker MB':>16}"
+        f"{'PSS/worker MB':>16}",
     ]
     for result in results.values():
         rss = "/".join(f"{mb:.1f}" for mb in result.rss_mb) or "-"
+        pss = "/".join(f"{mb:.1f}" for mb in result.pss_mb) or "-"
         rows.append(
             f"{result.name:<22}{result.rps:>8.0f}{result.p50_ms:>9.2f}{result.p99_ms:>9.2f}"
-            f"{result.errors:>8}{rss:>16}"
+            f"{result.errors:>8}{rss:>16}{pss:>16}"
         )
     bare, bot, large = results["bare"], results["bot"], results["large"]
     rows.append(
@@ -391,12 +412,143 @@ def table(results: dict[str, Result], generator: str, load_before: str) -> str:
     return "\n".join(rows)
 
 
+@dataclass
+class Reload:
+    first_answer_s: float  # from starting the server to its first answered text
+    requests: int
+    worst_ms: float
+    p99_ms: float
+    failures: int
+    live_after_s: list[float]  # per save: from the save to the last reply from an older file
+
+
+def reload_versions(large: Path) -> list[str]:
+    """Return the 100x file's text and RELOAD_SAVES edits of it, each changing topic0's resource."""
+    text = large.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    topic0 = next(topic for topic in data["topics"] if topic["id"] == "topic0")
+    resources = [r["id"] for r in data["resources"] if r.get("call") and r["id"] not in topic0]
+    versions = [text]
+    for n in range(1, RELOAD_SAVES + 1):
+        topic0["resources"] = [resources[-n]]
+        versions.append(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    return versions
+
+
+def reload_scenario(large: Path, workdir: Path) -> Reload:
+    """Text non-stop from RELOAD_TEXTERS threads while the 100x file is saved RELOAD_SAVES times."""
+    from app.matching import build_index
+    from app.replies import answer_text
+    from app.validation import load_text
+
+    versions = reload_versions(large)
+    probe_bodies = {}
+    for n, text in enumerate(versions):
+        directory = load_text(text)
+        probe_bodies[answer_text(directory, build_index(directory), RELOAD_PROBE).body] = n
+    if len(probe_bodies) != len(versions):
+        raise SystemExit("the reload scenario's edits do not change the probe's reply")
+    path = workdir / "referrals-reload.yaml"
+    path.write_text(versions[0], encoding="utf-8")
+    env = {"REFERRALS_PATH": str(path), "REFERRALS_STATE_DIR": str(workdir / "reload-state")}
+    started = time.monotonic()
+    server = Server("'app:create_app()'", env, workdir / "reload.log")
+    try:
+        deadline = started + 60
+        while not server.answers():
+            if time.monotonic() > deadline or server.process.poll() is not None:
+                raise SystemExit(f"server did not answer:\n{server.log.read_text()}")
+            time.sleep(0.02)
+        first_answer = time.monotonic() - started
+        server.wait_ready()
+        pairs = signed_requests(server.port)
+        validator = RequestValidator(TOKEN)
+        form = {"From": "+15550100", "To": "+15550199", "Body": RELOAD_PROBE}
+        url = f"http://127.0.0.1:{server.port}/sms"
+        probe = (urlencode(form), validator.compute_signature(url, form))
+        records: list[tuple[float, float, int | None]] = []  # (sent, seconds, version or None)
+        lock, finished = threading.Lock(), threading.Event()
+
+        def texter(offset: int) -> None:
+            n, mine = offset, []
+            while not finished.is_set():
+                asking = n % 2 == 0  # every other text is the probe
+                body, signature = probe if asking else pairs[n % len(pairs)]
+                n += 1
+                sent = time.monotonic()
+                connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+                try:
+                    connection.request("POST", "/sms", body, form_headers(signature))
+                    response = connection.getresponse()
+                    answer = response.read()
+                    version = -1 if response.status == 200 else None
+                    if asking and version == -1:
+                        reply = re.search(rb"<Message>(.*)</Message>", answer, re.S)
+                        text = html.unescape(reply.group(1).decode()) if reply else ""
+                        version = probe_bodies.get(text)
+                except (OSError, http.client.HTTPException):
+                    version = None
+                finally:
+                    connection.close()
+                mine.append((sent, time.monotonic() - sent, version))
+            with lock:
+                records.extend(mine)
+
+        threads = [threading.Thread(target=texter, args=(n,)) for n in range(RELOAD_TEXTERS)]
+        for thread in threads:
+            thread.start()
+        saves = []
+        try:
+            for n in range(1, RELOAD_SAVES + 1):
+                time.sleep(RELOAD_GAP)
+                staging = path.with_suffix(".saving")
+                staging.write_text(versions[n], encoding="utf-8")
+                os.replace(staging, path)  # as docs/deploy.md says to save
+                saves.append(time.monotonic())
+            time.sleep(RELOAD_GAP)
+        finally:
+            finished.set()
+            for thread in threads:
+                thread.join()
+        failures = sum(version is None for _, _, version in records) + server.failures()
+        waits = sorted(seconds for _, seconds, _ in records)
+        live = []
+        for n, saved in enumerate(saves, 1):
+            stale = [sent + took for sent, took, v in records if sent >= saved and 0 <= v < n]
+            live.append(max(stale, default=saved) - saved)
+        return Reload(
+            first_answer,
+            len(records),
+            waits[-1] * 1000,
+            waits[min(len(waits) - 1, int(0.99 * len(waits)))] * 1000,
+            failures,
+            live,
+        )
+    finally:
+        server.stop()
+
+
+def reload_table(result: Reload) -> str:
+    live = ", ".join(f"{seconds:.1f} s" for seconds in result.live_after_s)
+    return "\n".join(
+        [
+            f"reload: 100x file, {RELOAD_TEXTERS} texters non-stop, saved {RELOAD_SAVES} times "
+            f"{RELOAD_GAP:.0f} s apart",
+            f"first answer {result.first_answer_s:.1f} s after start; {result.requests} texts, "
+            f"worst wait {result.worst_ms:.0f} ms, p99 {result.p99_ms:.0f} ms, "
+            f"{result.failures} failures; each save live in every worker after: {live}",
+            f"targets: {RELOAD_TARGETS}",
+        ]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=DURATION, help="load per target")
     parser.add_argument(
         "--load", choices=["auto", "wrk", "python"], default="auto", help="load generator"
     )
+    parser.add_argument("--reload-only", action="store_true", help="only the reload scenario")
     args = parser.parse_args()
     generator = args.load
     if generator == "auto":
@@ -407,13 +559,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         workdir = Path(tmp)
         large = large_directory(workdir / "referrals-large.yaml")
+        state = {"REFERRALS_STATE_DIR": str(workdir / "state")}
         runs = {
-            "bot": ("bot, shipped directory", "'app:create_app()'", {}),
+            "bot": ("bot, shipped directory", "'app:create_app()'", state),
             "bare": ("bare Flask (floor)", "'bench:bare_app()'", {}),
-            "large": ("bot, 100x directory", "'app:create_app()'", {"REFERRALS_PATH": str(large)}),
+            "large": (
+                "bot, 100x directory",
+                "'app:create_app()'",
+                {**state, "REFERRALS_PATH": str(large)},
+            ),
         }
-        results = measure(runs, workdir, args.seconds, generator)
-    print(table(results, generator, load_before))
+        results = {} if args.reload_only else measure(runs, workdir, args.seconds, generator)
+        reload = reload_scenario(large, workdir)
+    if results:
+        print(table(results, generator, load_before))
+    print(reload_table(reload))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 import datetime
+import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -23,6 +24,44 @@ def fixture_text() -> str:
     return VERIFIED.sub(rf"\g<1>{RECENT}", FIXTURE.read_text(encoding="utf-8"))
 
 
+def alias_bomb(path: Path) -> Path:
+    """Write the "billion laughs": nine lines that stand for 9**8 strings once aliases expand."""
+    lines = ["a0: &a0 [" + ",".join(['"lol"'] * 9) + "]"]
+    lines += [f"a{n}: &a{n} [" + ",".join([f"*a{n - 1}"] * 9) + "]" for n in range(1, 9)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def fifo(path: Path) -> Path:
+    """Put a named pipe with no writer in the file's place: reading it would wait forever."""
+    os.mkfifo(path)
+    return path
+
+
+def link_to_dev_zero(path: Path) -> Path:
+    """Put a link to /dev/zero in the file's place: reading it would never end."""
+    path.symlink_to("/dev/zero")
+    return path
+
+
+def fifty_megabytes(path: Path) -> Path:
+    """Write a valid directory padded with comments to 50 MB."""
+    with path.open("w", encoding="utf-8") as file:
+        file.write(fixture_text())
+        line = "# " + "padding " * 12 + "\n"
+        file.writelines([line] * (50 * 1024 * 1024 // len(line)))
+    return path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def state_dir(tmp_path_factory):
+    """Keep every app's last good copies in the session's temp dir, not the machine's."""
+    with pytest.MonkeyPatch.context() as patch:
+        path = tmp_path_factory.mktemp("state")
+        patch.setenv("REFERRALS_STATE_DIR", str(path))
+        yield path
+
+
 @pytest.fixture
 def referrals_file(tmp_path) -> Path:
     """Return a copy of the tests' directory that a test may edit."""
@@ -39,7 +78,7 @@ def app(referrals_file):
             "DEMO_MODE": False,
             "TWILIO_AUTH_TOKEN": TOKEN,
             "REFERRALS_PATH": str(referrals_file),
-            "RELOAD_SECONDS": 0,
+            "RELOAD_SECONDS": 0,  # no watcher thread: a test calls refresh() in its place
         }
     )
 

@@ -2,12 +2,15 @@
 
 import datetime
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from app.cli import main
-from conftest import FIXTURE, RECENT
+from conftest import FIXTURE, RECENT, alias_bomb, fifo, fifty_megabytes, link_to_dev_zero
 
 
 def run(*args):
@@ -298,3 +301,41 @@ def test_a_retired_resource_is_never_overdue(referrals_file):
     result = run("check", str(referrals_file))
     assert result.exit_code == 0, result.output
     assert "warning" not in result.output
+
+
+# What may be in the file's place: each must be refused by name, line and fix, never hang.
+COSTLY = {
+    "alias bomb": (alias_bomb, ":1: YAML anchors and aliases (&name, *name) are not allowed"),
+    "FIFO": (fifo, ":1: this is a named pipe (FIFO), not a file"),
+    "link to /dev/zero": (link_to_dev_zero, ":1: this is a device, not a file"),
+    "directory": (lambda path: path.mkdir() or path, ":1: this is a directory, not a file"),
+    "50 MB file": (fifty_megabytes, ":1: the file is 5"),  # 52.x MB, the fixture's size added
+}
+
+
+@pytest.mark.parametrize(("make", "message"), COSTLY.values(), ids=COSTLY.keys())
+def test_check_refuses_what_would_cost_a_worker_its_time_or_memory(tmp_path, make, message):
+    path = make(tmp_path / "referrals.yaml")
+    check = Path(sys.executable).with_name("referral-bot")
+    # The timeout only stops a hung check from hanging the suite; the bench measures speed.
+    result = subprocess.run(
+        [check, "check", str(path)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 1
+    assert f"{path}{message}" in result.stderr, result.stderr
+    if make is fifty_megabytes:
+        assert "MB, over the 4 MB a referral file may be" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_anchors_in_a_real_file_are_named_by_line(referrals_file):
+    edit(referrals_file, "resources: [runaway_safeline, la_211]", "resources: &r [la_211]")
+    edit(
+        referrals_file,
+        "resources: [trafficking_hotline, cast_hotline, la_metro_taskforce]",
+        "resources: *r",
+    )
+    result = run("check", str(referrals_file))
+    assert result.exit_code == 1
+    assert f"{referrals_file}:{line_of(referrals_file, '&r')}: YAML anchors" in result.output
+    assert f"{referrals_file}:{line_of(referrals_file, '*r')}: YAML anchors" in result.output

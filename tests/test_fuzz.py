@@ -157,7 +157,7 @@ def test_reload_under_load_serves_one_whole_directory(referrals_file):
             "DEMO_MODE": False,
             "TWILIO_AUTH_TOKEN": TOKEN,
             "REFERRALS_PATH": str(referrals_file),
-            "RELOAD_SECONDS": 0,
+            "RELOAD_SECONDS": 0.05,  # the watcher thread runs, started by the first text
         }
     )
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -211,6 +211,7 @@ def test_reload_under_load_serves_one_whole_directory(referrals_file):
             thread.join()
         server.shutdown()
         server.server_close()
+        app.extensions["referrals"].close()
 
     assert answers.count(old_answer) + answers.count(new_answer) == len(answers)
 

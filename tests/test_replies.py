@@ -45,7 +45,7 @@ def test_menu_fits_however_many_topics(extra, text):
     [
         ("service: {name: x\n", 2, "YAML syntax"),
         ("service: 1\nservice: 2\n", 2, "given twice here (first at line 1)"),
-        ("service: *missing\n", 1, "YAML syntax"),
+        ("service: *missing\n", 1, "anchors and aliases (&name, *name) are not allowed"),
         ("a: 1\n---\nb: 2\n", 2, "YAML syntax"),
         ("- just a list\n", 1, "must hold service"),
         ("", 1, "must hold service"),

@@ -135,6 +135,7 @@ def test_a_broken_file_is_shown_while_the_last_good_directory_serves(
     call = lines.index("    call: 800-555-0100")
     lines[call] = "    call: [800-555-0100"  # an unclosed bracket: YAML fails on the next line
     referrals_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    staff_app.extensions["referrals"].refresh()  # what the watcher does every RELOAD_SECONDS
 
     page = html.unescape(staff({"text": "i ran away"}))
     problem = staff_app.extensions["referrals"].problem
@@ -150,11 +151,12 @@ def test_a_good_file_shows_no_problem(staff):
     assert "cannot be used" not in staff()
 
 
-def test_an_old_verified_date_is_flagged(staff, referrals_file):
+def test_an_old_verified_date_is_flagged(staff, staff_app, referrals_file):
     today = datetime.date.today().isoformat()
     text = re.sub(r"verified: .*", f"verified: {today}", referrals_file.read_text("utf-8"))
     old = text.replace(f"verified: {today}", "verified: 2020-01-31", 1)  # the Help Line
     referrals_file.write_text(old, encoding="utf-8")
+    staff_app.extensions["referrals"].refresh()
 
     page = staff()
     assert re.search(r"1 resource\s+not verified for over 12 months", page)

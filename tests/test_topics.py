@@ -47,11 +47,12 @@ def test_everyday_texts_get_no_topic(signed_post, text):
     assert "Text a word for more numbers" in body  # the reply to a text about nothing listed
 
 
-def test_an_added_example_takes_effect_like_any_edit(referrals_file, signed_post):
+def test_an_added_example_takes_effect_like_any_edit(referrals_file, signed_post, app):
     text = "zibble zabble zoo tonight"  # made-up words: no topic until staff teach one
     assert SAFELINE not in text_reply(signed_post, text)
     for example in ("zibble zabble zoo", "zibble zabble", "zabble zoo zibble", "zoo zibble"):
         add_example(referrals_file, "runaway", example)
+    app.extensions["referrals"].refresh()  # what the watcher does within RELOAD_SECONDS
     assert SAFELINE in text_reply(signed_post, text)
 
 
@@ -97,13 +98,16 @@ def test_check_warns_of_a_keyword_that_gives_its_topic_to_another_topics_example
     )
 
 
-def test_a_topic_may_have_examples_and_no_keywords(referrals_file, signed_post):
+def test_a_topic_may_have_examples_and_no_keywords(referrals_file, signed_post, app):
     text = referrals_file.read_text(encoding="utf-8")
     start = text.index("  - id: missing\n")
     keywords = text.index("    keywords:\n", start)
     examples = text.index("    examples:\n", start)
     referrals_file.write_text(text[:keywords] + text[examples:], encoding="utf-8")
     assert run("check", str(referrals_file)).exit_code == 0
+    app.extensions["referrals"].refresh()
+    phrases = app.extensions["referrals"].in_service.index.by_first_key.values()
+    assert all(phrase.topic != "missing" for found in phrases for phrase in found)
     assert "800-555-0107" in text_reply(signed_post, "someone took my little cousin from the park")
 
 
