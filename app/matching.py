@@ -16,6 +16,13 @@ from .directory import LANGUAGES, Directory
 MAX_GAP = 1  # words allowed between a phrase's words: "ran far away" still says "ran away"
 MAX_CACHED_TOKENS = 8192  # per index: the words texters use most stay cached
 MAX_WORD = 24  # longer "words" are noise, not typos of a keyword: skip the typo search
+# Work per text is bounded whatever it holds: a text is at most 1,600 characters, but compatibility
+# characters expand under NFKC (U+FDFA is 18 letters), and each word costs a lookup.
+MAX_NORMAL = 3200  # characters of a text's normal form that are kept: 2 x 1,600
+MAX_TOKENS = 400  # words of a text that are matched: a 1,600-character text has about 300
+MAX_NEW_WORDS = 64  # per text: words not cached yet, each stemmed in two languages
+MAX_TYPO_SEARCHES = 8  # per text (real texts need 2 at most): the costliest step of a match
+MAX_PHRASE_CHECKS = 2000  # per text: "me me me ..." would try every phrase that starts with "me"
 MIN_STEM = 4  # shorter stems are too loose ("comida" -> "com" would match "como")
 APOSTROPHES = "'’‘`´"  # noqa: RUF001 - the look-alikes are the point
 
@@ -91,13 +98,13 @@ def _two_of_a_letter(run: re.Match) -> str:
 def normalize(text: str) -> str:
     """Return `text` folded for matching: lower case, no accents, no punctuation, one space."""
     if text.isascii():
-        text = text.lower()  # what the Unicode folding below does to ASCII, at a fraction
+        text = text[:MAX_NORMAL].lower()  # what the Unicode folding below does to ASCII, faster
     else:
-        text = unicodedata.normalize("NFKC", text).casefold()
-        text = unicodedata.normalize("NFD", text)
+        text = unicodedata.normalize("NFKC", text[:MAX_NORMAL])[:MAX_NORMAL].casefold()
+        text = unicodedata.normalize("NFD", text)[:MAX_NORMAL]
         text = "".join(c for c in text if not unicodedata.combining(c))
     text = NOT_ALNUM.sub(" ", text.translate(SPELLING))
-    words = REPEATED.sub(_two_of_a_letter, text).split()
+    words = REPEATED.sub(_two_of_a_letter, text).split(maxsplit=MAX_TOKENS)[:MAX_TOKENS]
     return " ".join([SHORTHAND.get(word, word) for word in words])
 
 
@@ -146,31 +153,61 @@ class Index:
                     for token, key in zip(normalize(keyword).split(), keys, strict=True):
                         self.forms[token].add(key)
                         self.forms[key.split(":", 1)[1]].add(key)
+        for phrases in self.by_first_key.values():
+            phrases.sort(key=lambda phrase: len(phrase.keys))  # one-word phrases first
         self.known_keys = {key for keys in self.forms.values() for key in keys}
         # Stemming and the typo search cost more than the rest of a match; words repeat a lot.
         self._keys_of_token: dict[str, frozenset[str]] = {}
+        # A typo of a form is at most 2 letters longer: a longer word is not worth the search.
+        self.longest_typo = min(MAX_WORD, max(map(len, self.forms), default=0) + 2)
         self.deletions: dict[str, set[str]] = defaultdict(set)
         for form in self.forms:
             for variant in _deletions(form, max_typos(len(form))):
                 self.deletions[variant].add(form)
 
-    def keys_for(self, token: str) -> frozenset[str]:
-        """Return the keys a texter's word may stand for, typos corrected."""
+    def keys_for(self, token: str, search_typos: bool = True) -> frozenset[str]:
+        """Return the keys a texter's word may stand for, typos corrected if `search_typos`."""
         if token.isdigit():  # never cached: a phone number typed into a text stays nowhere
             return frozenset({f"{lang}:{token}" for lang in LANGUAGES} & self.known_keys)
         keys = self._keys_of_token.get(token)
         if keys is None:
+            keys = self._stem_keys(token)
+            if self._may_be_typo(token, keys):
+                if not search_typos:
+                    return keys  # not cached: the next text with this word searches it
+                keys = frozenset(self._typo_keys(token))
             if len(self._keys_of_token) >= MAX_CACHED_TOKENS:
                 self._keys_of_token.clear()  # texters' words are unbounded: start over
-            keys = self._keys_of_token[token] = frozenset(self._find_keys(token))
+            self._keys_of_token[token] = keys
         return keys
 
-    def _find_keys(self, token: str) -> set[str]:
-        keys = {term_key(token, language) for language in LANGUAGES}
-        found = keys & self.known_keys
-        if found or not 3 < len(token) <= MAX_WORD or token.isdigit() or token in common_words():
-            return found
-        return self._typo_keys(token)
+    def _keys_of_words(self, tokens: list[str]) -> list[frozenset[str]]:
+        """Return each word's keys, with bounded work: words not seen before cost a stemming and
+        maybe a typo search, so past MAX_NEW_WORDS of them a word matches by its spelling alone,
+        and past MAX_TYPO_SEARCHES searches by its stems; neither is cached."""
+        keys, new, searches = [], 0, 0
+        for token in tokens:
+            if token.isdigit() or token in self._keys_of_token:
+                keys.append(self.keys_for(token))
+                continue
+            new += 1
+            if new > MAX_NEW_WORDS:
+                keys.append(frozenset(self.forms.get(token, ())))
+                continue
+            search = searches < MAX_TYPO_SEARCHES and self._may_be_typo(
+                token, self._stem_keys(token)
+            )
+            searches += search
+            keys.append(self.keys_for(token, search_typos=search))
+        return keys
+
+    def _stem_keys(self, token: str) -> frozenset[str]:
+        if len(token) > MAX_WORD:
+            return frozenset()  # noise, and stemming costs time in proportion to length
+        return frozenset(term_key(token, language) for language in LANGUAGES) & self.known_keys
+
+    def _may_be_typo(self, token: str, stem_keys: frozenset[str]) -> bool:
+        return not stem_keys and 3 < len(token) <= self.longest_typo and token not in common_words()
 
     def _typo_keys(self, token: str) -> set[str]:
         candidates = set()
@@ -211,13 +248,19 @@ class Index:
 
         found: set[str] = set()
         said: set[tuple[int, str]] = set()  # (where, language): one vote per word, not per phrase
-        keys = [self.keys_for(token) for token in tokens]
+        keys = self._keys_of_words(tokens)
+        checks = 0
         for start, first in enumerate(keys):
             for key in first:
                 for phrase in self.by_first_key.get(key, ()):
-                    if len(phrase.keys) == 1 or _follows(phrase.keys[1:], keys, start + 1):
-                        found.add(phrase.topic)
-                        said.add((start, phrase.language))
+                    if len(phrase.keys) > 1:
+                        checks += 1
+                        if checks > MAX_PHRASE_CHECKS:
+                            break  # the rest of this key's phrases are longer still
+                        if not _follows(phrase.keys[1:], keys, start + 1):
+                            continue
+                    found.add(phrase.topic)
+                    said.add((start, phrase.language))
         for _, language in said:
             votes[language] += 1
         language = "es" if votes["es"] > votes["en"] else "en"

@@ -5,7 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from app.matching import build_index, normalize
+from app.matching import (
+    MAX_NEW_WORDS,
+    MAX_NORMAL,
+    MAX_TOKENS,
+    MAX_TYPO_SEARCHES,
+    build_index,
+    normalize,
+)
 from app.validation import load_file
 from conftest import FIXTURE
 
@@ -140,3 +147,30 @@ def test_normalize(raw, normal):
 def test_a_phone_number_in_a_text_is_not_kept_in_memory(index):
     index.match("call me at 310 555 0142 he took my phone")
     assert not any(token.isdigit() for token in index._keys_of_token)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\ufdfa" * 1600,  # 18 letters each under NFKC
+        "".join(chr(0x3300 + n % 256) for n in range(1600)),  # squared katakana
+        "\ufb03 " * 800,  # a ligature
+        "me " * 533,
+        "x " * 30_000,  # longer than Twilio sends: the CLI and the preview take any text
+    ],
+)
+def test_a_text_is_cut_to_the_caps_once_normalized(text):
+    normal = normalize(text)
+    assert 0 < len(normal) <= MAX_NORMAL
+    assert len(normal.split()) <= MAX_TOKENS
+
+
+def test_past_the_caps_on_new_words_a_word_counts_only_as_spelt():
+    index = build_index(load_file(FIXTURE))  # its own: no word cached by another test
+    unknown = " ".join(
+        f"blorf{chr(97 + n // 26)}{chr(97 + n % 26)}"
+        for n in range(MAX_NEW_WORDS + MAX_TYPO_SEARCHES)
+    )
+    assert index.match(f"{unknown} ran away").topics == ("runaway",)
+    assert index.match(f"{unknown} traficked").topics == ()  # no typo search left
+    assert index.match("traficked").topics == ("trafficking",)  # a text of its own: searched
