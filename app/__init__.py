@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .directory import DEFAULT_PATH
 from .fallback import webhook_fallback
+from .logs import escape_handlers
 from .store import DirectoryStore
 
 # Twilio posts a few dozen short fields; a text body is at most 1,600 characters.
@@ -38,6 +39,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
         )
+    # Digits, paths and exception messages come from requests: no CR, LF or ESC reaches the log.
+    escape_handlers(logging.getLogger())
+    escape_handlers(app.logger)
     if not app.config["DEMO_MODE"] and not app.config["TWILIO_AUTH_TOKEN"]:
         raise RuntimeError(
             "TWILIO_AUTH_TOKEN is not set: set it to the Twilio account's Auth Token "
