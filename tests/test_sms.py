@@ -3,6 +3,7 @@
 import logging
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from app.fallback import LAST_RESORT_HELP_LINE
 from app.segments import count_segments
@@ -257,3 +258,13 @@ def test_when_even_the_fallback_fails_twilio_still_gets_the_help_line(signed_pos
     monkeypatch.setattr("app.sms.answer_text", broken)
     monkeypatch.setattr("app.fallback.sms_fallback", broken)
     assert LAST_RESORT_HELP_LINE in text_reply(signed_post, "i ran away")
+
+
+@pytest.mark.parametrize("bodies", [("i ran away", "im hungry"), ("im hungry", "i ran away")])
+def test_a_text_with_two_bodies_is_refused_in_either_order(signed_post, bodies):
+    # Both orders carry the same valid signature (the validator sorts a field's values), so
+    # answering from either Body would let the unsigned order choose the reply.
+    form = MultiDict([("From", "+15550100"), ("Body", bodies[0]), ("Body", bodies[1])])
+    response = signed_post("/sms", form)
+    assert response.status_code == 400
+    assert b"Body was posted more than once" in response.data
