@@ -30,6 +30,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         REFERRALS_PATH=os.environ.get("REFERRALS_PATH") or str(DEFAULT_PATH),
         RELOAD_SECONDS=float(os.environ.get("RELOAD_SECONDS", "2")),
         STAFF_PASSWORD=os.environ.get("STAFF_PASSWORD") or None,
+        # Failed staff logins are counted per worker in memory; a URI such as redis://... shares
+        # the count between workers and instances (see docs/deploy.md).
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     if test_config:
@@ -64,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(sms.bp)
     app.register_blueprint(voice.bp)
     app.register_blueprint(staff.bp)
+    staff.limiter.init_app(app)
 
     @app.errorhandler(Exception)
     def never_a_5xx(error):
