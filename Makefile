@@ -24,7 +24,7 @@ requirements: $(STAMP)
 run: $(STAMP)
 	@echo "Demo mode on http://127.0.0.1:$(PORT): unsigned requests from this machine are accepted."
 	@echo "Try:  curl -d Body='i ran away' -d From=%2B15550100 http://127.0.0.1:$(PORT)/sms"
-	DEMO_MODE=1 $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 'app:create_app()'
+	DEMO_MODE=1 $(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) 'app:create_app()'
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .directory import DEFAULT_PATH
 from .fallback import webhook_fallback
+from .logs import escape_handlers
 from .store import DirectoryStore
 
 # Twilio posts a few dozen short fields; a text body is at most 1,600 characters.
@@ -32,6 +33,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         RELOAD_SECONDS=float(os.environ.get("RELOAD_SECONDS", "2")),
         REFERRALS_STATE_DIR=os.environ.get("REFERRALS_STATE_DIR") or None,
         STAFF_PASSWORD=os.environ.get("STAFF_PASSWORD") or None,
+        # Failed staff logins are counted per worker in memory; a URI such as redis://... shares
+        # the count between workers and instances (see docs/deploy.md).
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     if test_config:
@@ -41,6 +45,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
         )
+    # Digits, paths and exception messages come from requests: no CR, LF or ESC reaches the log.
+    escape_handlers(logging.getLogger())
+    escape_handlers(app.logger)
     if not app.config["DEMO_MODE"] and not app.config["TWILIO_AUTH_TOKEN"]:
         raise RuntimeError(
             "TWILIO_AUTH_TOKEN is not set: set it to the Twilio account's Auth Token "
@@ -66,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(sms.bp)
     app.register_blueprint(voice.bp)
     app.register_blueprint(staff.bp)
+    staff.limiter.init_app(app)
 
     @app.errorhandler(Exception)
     def never_a_5xx(error):

@@ -21,6 +21,12 @@ from .topic_model import EVERYDAY, Example, TopicModel, Why, train
 
 MAX_GAP = 1  # words allowed between a phrase's words: "ran far away" still says "ran away"
 MAX_WORD = 24  # longer "words" are noise, not typos of a keyword: skip the typo search
+# Work per text is bounded whatever it holds: a text is at most 1,600 characters, but compatibility
+# characters expand under NFKC (U+FDFA is 18 letters), and each word costs a lookup.
+MAX_NORMAL = 3200  # characters of a text's normal form that are kept: 2 x 1,600
+MAX_TOKENS = 400  # words of a text that are matched: a 1,600-character text has about 300
+MAX_TYPO_SEARCHES = 8  # per text (real texts need 2 at most): the costliest step of a match
+MAX_PHRASE_CHECKS = 2000  # per text: "me me me ..." would try every phrase that starts with "me"
 MIN_STEM = 4  # shorter stems are too loose ("comida" -> "com" would match "como")
 APOSTROPHES = "'’‘`´"  # noqa: RUF001 - the look-alikes are the point
 
@@ -102,13 +108,13 @@ def _two_of_a_letter(run: re.Match) -> str:
 def normalize(text: str) -> str:
     """Return `text` folded for matching: lower case, no accents, no punctuation, one space."""
     if text.isascii():
-        text = text.lower()  # what the Unicode folding below does to ASCII, at a fraction
+        text = text[:MAX_NORMAL].lower()  # what the Unicode folding below does to ASCII, faster
     else:
-        text = unicodedata.normalize("NFKC", text).casefold()
-        text = unicodedata.normalize("NFD", text)
+        text = unicodedata.normalize("NFKC", text[:MAX_NORMAL])[:MAX_NORMAL].casefold()
+        text = unicodedata.normalize("NFD", text)[:MAX_NORMAL]
         text = "".join(c for c in text if not unicodedata.combining(c))
     text = NOT_ALNUM.sub(" ", text.translate(SPELLING))
-    words = REPEATED.sub(_two_of_a_letter, text).split()
+    words = REPEATED.sub(_two_of_a_letter, text).split(maxsplit=MAX_TOKENS)[:MAX_TOKENS]
     return " ".join([SHORTHAND.get(word, word) for word in words])
 
 
@@ -172,24 +178,48 @@ class Index:
                     for token, key in zip(normalize(keyword).split(), keys, strict=True):
                         self.forms[token].add(key)
                         self.forms[key.split(":", 1)[1]].add(key)
+        for phrases in self.by_first_key.values():
+            phrases.sort(key=lambda phrase: len(phrase.keys))  # one-word phrases first
         self.known_keys = {key for keys in self.forms.values() for key in keys}
+        # A typo of a form is at most 2 letters longer: a longer word is not worth the search.
+        self.longest_typo = min(MAX_WORD, max(map(len, self.forms), default=0) + 2)
         self.deletions: dict[str, set[str]] = defaultdict(set)
         for form in self.forms:
             for variant in _deletions(form, max_typos(len(form))):
                 self.deletions[variant].add(form)
 
-    def keys_for(self, token: str) -> set[str]:
-        """Return the keys a texter's word may stand for, typos corrected.
+    def keys_for(self, token: str, search_typos: bool = True) -> set[str]:
+        """Return the keys a texter's word may stand for, typos corrected if `search_typos`.
 
         Nothing is cached: no word of a text is kept after its request.
         """
         if token.isdigit():
             return {f"{lang}:{token}" for lang in LANGUAGES} & self.known_keys
-        keys = {term_key(token, language) for language in LANGUAGES}
-        found = keys & self.known_keys
-        if found or not 3 < len(token) <= MAX_WORD or token.isdigit() or token in common_words():
-            return found
-        return self._typo_keys(token)
+        keys = self._stem_keys(token)
+        if search_typos and self._may_be_typo(token, keys):
+            return self._typo_keys(token)
+        return keys
+
+    def _keys_of_words(self, tokens: list[str]) -> list[set[str]]:
+        """Return each word's keys, with bounded work: past MAX_TYPO_SEARCHES typo searches (the
+        costliest step of a match), a word matches by its stems alone."""
+        found, searches = [], 0
+        for token in tokens:
+            keys = self.keys_for(token, search_typos=False)
+            if searches < MAX_TYPO_SEARCHES and not token.isdigit():
+                if self._may_be_typo(token, keys):
+                    searches += 1
+                    keys = self._typo_keys(token)
+            found.append(keys)
+        return found
+
+    def _stem_keys(self, token: str) -> set[str]:
+        if len(token) > MAX_WORD:
+            return set()  # noise, and stemming costs time in proportion to length
+        return {term_key(token, language) for language in LANGUAGES} & self.known_keys
+
+    def _may_be_typo(self, token: str, stem_keys: set[str]) -> bool:
+        return not stem_keys and 3 < len(token) <= self.longest_typo and token not in common_words()
 
     def _typo_keys(self, token: str) -> set[str]:
         candidates = set()
@@ -210,12 +240,18 @@ class Index:
     def keywords_in(self, tokens: list[str]) -> dict[str, tuple[str, int, str]]:
         """Return each topic whose keyword is among `tokens`: (keyword, where, language)."""
         found: dict[str, tuple[str, int, str]] = {}
-        keys = [self.keys_for(token) for token in tokens]
+        keys = self._keys_of_words(tokens)
+        checks = 0
         for start, first in enumerate(keys):
             for key in first:
                 for phrase in self.by_first_key.get(key, ()):
-                    if len(phrase.keys) == 1 or _follows(phrase.keys[1:], keys, start + 1):
-                        found.setdefault(phrase.topic, (phrase.keyword, start, phrase.language))
+                    if len(phrase.keys) > 1:
+                        checks += 1
+                        if checks > MAX_PHRASE_CHECKS:
+                            break  # the rest of this key's phrases are longer still
+                        if not _follows(phrase.keys[1:], keys, start + 1):
+                            continue
+                    found.setdefault(phrase.topic, (phrase.keyword, start, phrase.language))
         return found
 
     def match(self, text: str, normal: str | None = None) -> Match:

@@ -59,6 +59,18 @@ def _secret_and_algorithm() -> tuple[str | None, str | None]:
     return current_app.config["TWILIO_WEBHOOK_SHARED_KEY"], get_signature_algorithm(settings)
 
 
+def form_field(name: str) -> str:
+    """Return the posted field `name` ("" if absent); 400 if it was posted more than once.
+
+    The signature covers a repeated field's values sorted, not in the order they came, so which
+    value is "first" is not signed; Twilio posts each field once.
+    """
+    values = request.form.getlist(name)
+    if len(values) > 1:
+        abort(400, f"{name} was posted more than once; Twilio posts each field once")
+    return values[0] if values else ""
+
+
 def twilio_signed(view):
     """Answer 403 unless the request carries a valid Twilio signature for the URL it came to."""
 

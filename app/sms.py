@@ -10,7 +10,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from . import store
 from .fallback import twiml
 from .replies import answer_text
-from .signatures import twilio_signed
+from .signatures import form_field, twilio_signed
 
 bp = Blueprint("sms", __name__)
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def reply():
     snapshot = store.snapshot()
     answer = None
     if "OptOutType" not in request.form:
-        text = request.form.get("Body", "")
+        text = form_field("Body")
         answer = answer_text(snapshot.directory, snapshot.index, text, snapshot.compose)
     log.info(
         "sms topics=%s language=%s segments=%s ms=%.1f",

@@ -9,7 +9,9 @@ import hmac
 import re
 from functools import wraps
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from markupsafe import Markup, escape
 
 from . import store
@@ -26,6 +28,12 @@ from .signatures import from_this_machine
 bp = Blueprint("staff", __name__)
 
 REALM = 'Basic realm="Referral directory (staff)", charset="UTF-8"'
+# Wrong passwords allowed per client address (the one the router saw, via ProxyFix); then 429.
+FAILED_LOGINS = "10 per minute; 50 per day"
+HSTS = "max-age=31536000"  # a year: browsers that saw the page once never try http again
+
+# Counts live in each worker's memory unless RATELIMIT_STORAGE_URI names a shared store.
+limiter = Limiter(get_remote_address)
 PHONE_NUMBER = re.compile(r"\b\d{3}-\d{3}-\d{4}\b")
 
 
@@ -56,6 +64,28 @@ def staff_only(view):
     return checked
 
 
+@bp.before_request
+def over_https_only():
+    """Send a browser that reached the router over http to the same page over https.
+
+    Before the password is asked for, so it is never typed into a page served in clear. A request
+    with no X-Forwarded-Proto came straight to the server (demo mode on this machine): served.
+    """
+    if request.scheme == "http" and "X-Forwarded-Proto" in request.headers:
+        return redirect(request.url.replace("http://", "https://", 1), 308)
+    return None
+
+
+@bp.after_app_request
+def browser_safety(response: Response) -> Response:
+    """Tell browsers: no sniffing a type, no framing, and https only once seen over https."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = HSTS
+    return response
+
+
 @bp.app_template_filter()
 def whole_numbers(text: str) -> Markup:
     """Keep each phone number on one line: a narrow screen would break it at a hyphen."""
@@ -75,6 +105,7 @@ def keep_private(response: Response) -> Response:
 
 
 @bp.route("/", methods=["GET", "POST"])
+@limiter.limit(FAILED_LOGINS, deduct_when=lambda response: response.status_code == 401)
 @staff_only
 def page():
     """Show the directory in service, any problem with its file, and a reply preview."""

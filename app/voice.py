@@ -12,9 +12,10 @@ from twilio.twiml.voice_response import VoiceResponse
 from . import speech, store
 from .caller_id import dial_caller_id
 from .fallback import twiml
-from .signatures import twilio_signed
+from .signatures import form_field, twilio_signed
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
+MAX_TOPICS = 4  # topics read out in one answer, and so carried in its action URL
 log = logging.getLogger(__name__)
 # DialCallStatus values for a Help Line call that went through (twilio.com/docs/voice/twiml/dial).
 ANSWERED = frozenset({"completed", "answered"})
@@ -85,6 +86,7 @@ def _menu(snapshot, language: str, misses: int, first: list[speech.Line]) -> Voi
 
 def _answer(snapshot, language: str, topics: tuple[str, ...], misses: int, first=()):
     """Return the topics' numbers, then what to press next in a Gather."""
+    topics = tuple(dict.fromkeys(topics))[:MAX_TOPICS]  # each once: the URL is read back
     response = VoiceResponse()
     gather = response.gather(
         input="dtmf",
@@ -136,7 +138,7 @@ def menu_choice():
     """Act on a key or a spoken answer to the menu."""
     snapshot, language, misses = _call()
     directory = snapshot.directory
-    digits = request.form.get("Digits", "")
+    digits = form_field("Digits")
     response = VoiceResponse()
     if digits == speech.CONNECT:
         _connect(response, snapshot, language)
@@ -145,7 +147,7 @@ def menu_choice():
         language, step, topics = "es", "spanish", ()
         response = _menu(snapshot, language, 0, speech.greeting(directory, language))
     else:
-        heard = request.form.get("SpeechResult", "")
+        heard = form_field("SpeechResult")
         spanish = language == "en" and not digits and speech.asks_for_spanish(heard)
         topics = () if spanish else speech.topics_heard(directory, snapshot.index, digits, heard)
         if spanish:
@@ -169,7 +171,7 @@ def answer_choice():
     snapshot, language, misses = _call()
     known = {topic.id for topic in snapshot.directory.topics}
     topics = tuple(t for t in request.args.getlist("topic") if t in known)
-    digits = request.form.get("Digits", "")
+    digits = form_field("Digits")
     response = VoiceResponse()
     if digits == speech.CONNECT:
         step = "connect"

@@ -15,11 +15,13 @@ import html
 import http.client
 import json
 import os
+import random
 import re
 import shutil
 import signal
 import socket
 import statistics
+import string
 import subprocess
 import sys
 import tempfile
@@ -40,6 +42,8 @@ CONNECTIONS = 16
 ROUNDS = 5
 GENERATED_TOPICS = 700
 TARGETS = "bot/bare >= 0.90, large/shipped >= 0.95, p99 < 20 ms, 0 errors, RSS <= 150 MB/worker"
+SLOWEST_TARGET_MS = 20.0
+TWILIO_MAX_BODY = 1600  # characters in one inbound text
 RELOAD_TEXTERS = 4
 RELOAD_SAVES = 2
 RELOAD_GAP = 6.0  # seconds before the first save, between saves, and after the last
@@ -109,6 +113,57 @@ def signed_requests(port: int) -> list[tuple[str, str]]:
 
 def form_headers(signature: str) -> dict[str, str]:
     return {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature}
+
+
+def crafted_texts(rng: random.Random) -> dict[str, str]:
+    """Return 1,600-character texts built to cost the bot the most, by what they try."""
+
+    def words(shortest: int, longest: int) -> str:
+        letters = string.ascii_lowercase
+        made = []
+        while sum(len(word) + 1 for word in made) < TWILIO_MAX_BODY:
+            made.append("".join(rng.choices(letters, k=rng.randint(shortest, longest))))
+        return " ".join(made)[:TWILIO_MAX_BODY]
+
+    def repeat(piece: str) -> str:
+        return (piece * TWILIO_MAX_BODY)[:TWILIO_MAX_BODY]
+
+    squared = [chr(code) for code in range(0x3300, 0x3400)]  # squared katakana: NFKC expands them
+    return {
+        "U+FDFA (18 letters under NFKC)": repeat("\ufdfa"),
+        "U+FDFA and spaces": repeat("\ufdfa "),
+        "squared katakana": "".join(rng.choices(squared, k=TWILIO_MAX_BODY)),
+        "squared katakana and spaces": repeat(" ".join(rng.choices(squared, k=800)) + " "),
+        "ligatures": repeat("\ufb03\ufb04\ufb00 "),
+        "unknown words, 4-7 letters (typo search)": words(4, 7),
+        "unknown words, 8-16 letters (typo search)": words(8, 16),
+        "one-letter words": repeat("q "),
+        "'me' (starts 50 Spanish phrases)": repeat("me "),
+        "'me' and the phrases' words": repeat("me pegan me violaron me quiero ir me "),
+    }
+
+
+def slowest_text(rounds: int = 5) -> tuple[str, float]:
+    """Return the crafted text that costs the most to answer, and its median cost in ms.
+
+    In process: normalise, match on a fresh index (no word cached yet), compose, as the server's
+    view does; new random words each round so no cache helps.
+    """
+    from app.matching import build_index
+    from app.replies import answer_text
+    from app.validation import load_file
+
+    directory = load_file(ROOT / "data" / "referrals.yaml")
+    # Stemmers and the common-word list loaded, as in a server that has answered once.
+    answer_text(directory, build_index(directory), "i ran awya from hoem")
+    costs: dict[str, list[float]] = {}
+    for round_ in range(rounds):
+        for name, text in crafted_texts(random.Random(round_)).items():
+            index = build_index(directory)
+            started = time.perf_counter()
+            answer_text(directory, index, text)
+            costs.setdefault(name, []).append((time.perf_counter() - started) * 1000)
+    return max(((name, statistics.median(ms)) for name, ms in costs.items()), key=lambda c: c[1])
 
 
 def large_directory(target: Path) -> Path:
@@ -573,6 +628,12 @@ def main() -> None:
         reload = reload_scenario(large, workdir)
     if results:
         print(table(results, generator, load_before))
+        name, cost = slowest_text()
+        print(
+            f"slowest text: {cost:.1f} ms to answer ({name}), the costliest of "
+            f"{len(crafted_texts(random.Random(0)))} crafted {TWILIO_MAX_BODY}-character texts; "
+            f"target <= {SLOWEST_TARGET_MS:.0f} ms"
+        )
     print(reload_table(reload))
 
 

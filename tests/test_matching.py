@@ -8,7 +8,7 @@ import pickle
 import pytest
 import yaml
 
-from app.matching import build_index, normalize
+from app.matching import MAX_NORMAL, MAX_TOKENS, MAX_TYPO_SEARCHES, build_index, normalize
 from app.validation import load_text
 from conftest import fixture_text
 
@@ -117,3 +117,28 @@ def test_no_word_of_a_text_is_kept_after_it_is_matched(learned):
     assert b"zorblaxian" not in after
     assert b"0142" not in after
     assert after == before
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\ufdfa" * 1600,  # 18 letters each under NFKC
+        "".join(chr(0x3300 + n % 256) for n in range(1600)),  # squared katakana
+        "\ufb03 " * 800,  # a ligature
+        "me " * 533,
+        "x " * 30_000,  # longer than Twilio sends: the CLI and the preview take any text
+    ],
+)
+def test_a_text_is_cut_to_the_caps_once_normalized(text):
+    normal = normalize(text)
+    assert 0 < len(normal) <= MAX_NORMAL
+    assert len(normal.split()) <= MAX_TOKENS
+
+
+def test_past_the_cap_on_typo_searches_a_word_counts_only_by_its_stems(index):
+    unknown = " ".join(
+        f"blorf{chr(97 + n // 26)}{chr(97 + n % 26)}" for n in range(MAX_TYPO_SEARCHES)
+    )
+    assert index.match(f"{unknown} ran away").topics == ("runaway",)
+    assert index.match(f"{unknown} traficked").topics == ()  # no typo search left
+    assert index.match("traficked").topics == ("trafficking",)  # a text of its own: searched

@@ -3,6 +3,7 @@
 import logging
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from app.fallback import LAST_RESORT_HELP_LINE
 from app.replies import OPT_OUT
@@ -355,3 +356,13 @@ def test_a_failing_status_callback_answers_204_not_a_text(signed_post, monkeypat
     assert response.status_code == 204
     assert response.data == b""
     assert "callback failed with ZeroDivisionError" in caplog.text
+
+
+@pytest.mark.parametrize("bodies", [("i ran away", "im hungry"), ("im hungry", "i ran away")])
+def test_a_text_with_two_bodies_is_refused_in_either_order(signed_post, bodies):
+    # Both orders carry the same valid signature (the validator sorts a field's values), so
+    # answering from either Body would let the unsigned order choose the reply.
+    form = MultiDict([("From", "+15550100"), ("Body", bodies[0]), ("Body", bodies[1])])
+    response = signed_post("/sms", form)
+    assert response.status_code == 400
+    assert b"Body was posted more than once" in response.data

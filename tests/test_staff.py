@@ -69,6 +69,60 @@ def test_right_password_opens_it_whatever_the_user_name(staff_app, user):
     assert response.headers["Cache-Control"] == "no-store"
 
 
+def test_wrong_passwords_are_limited_per_client_address(staff_app):
+    client = staff_app.test_client()
+
+    def attempt(password: str, address: str) -> int:
+        # As the router forwards it: ProxyFix takes the address from X-Forwarded-For.
+        headers = {**basic("staff", password), "X-Forwarded-For": address}
+        return client.get("/", headers=headers, base_url="https://bot.example.org").status_code
+
+    assert [attempt("wrong", "198.51.100.7") for _ in range(10)] == [401] * 10
+    assert attempt("wrong", "198.51.100.7") == 429
+    assert attempt(PASSWORD, "198.51.100.7") == 429  # the guesser is out, right or wrong
+    assert attempt(PASSWORD, "203.0.113.9") == 200  # another address is not
+
+
+def test_right_passwords_do_not_count_against_the_limit(staff_app):
+    client = staff_app.test_client()
+    for _ in range(30):
+        assert client.get("/", headers=basic("staff", PASSWORD)).status_code == 200
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_request_the_router_got_over_http_is_sent_to_https_before_the_password(staff_app, method):
+    response = staff_app.test_client().open(
+        "/?language=es",
+        method=method,
+        base_url="http://bot.example.org",
+        headers={"X-Forwarded-Proto": "http", "X-Forwarded-For": "203.0.113.9"},
+    )
+    assert response.status_code == 308  # keeps the method, so a form post is posted again
+    assert response.headers["Location"] == "https://bot.example.org/?language=es"
+    assert "WWW-Authenticate" not in response.headers
+
+
+def test_over_https_the_page_carries_hsts_and_no_sniffing_or_framing(staff_app):
+    response = staff_app.test_client().get(
+        "/",
+        base_url="http://bot.example.org",
+        headers={**basic("staff", PASSWORD), "X-Forwarded-Proto": "https"},
+    )
+    assert response.status_code == 200
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_demo_mode_on_this_machine_is_served_over_plain_http(app):
+    app.config["DEMO_MODE"] = True
+    response = app.test_client().get("/", base_url="http://127.0.0.1:5000")
+    assert response.status_code == 200
+    assert "Strict-Transport-Security" not in response.headers  # http: HSTS means nothing here
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
 @pytest.mark.parametrize(
     ("remote", "status"), [("127.0.0.1", 200), ("::1", 200), ("203.0.113.9", 404)]
 )

@@ -2,13 +2,16 @@
 
 import logging
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from click.testing import CliRunner
+from werkzeug.datastructures import MultiDict
 
 from app import speech
 from app.cli import main
 from app.replies import answer_text
+from app.voice import MAX_TOPICS
 from conftest import BASE_URL, sign, twiml
 
 HELP_LINE = "800-555-0100"
@@ -527,3 +530,29 @@ def test_no_call_step_says_24_7_or_a_number_as_a_quantity(call, referrals_file):
     assert "24/7" not in spoken
     # Outside the 24-hour wording, no two digits are ever side by side.
     assert not re.search(r"\d\d", spoken.replace("24-hour", ""))
+
+
+@pytest.mark.parametrize(
+    ("topics", "carried"),
+    [
+        (["abuse"] * 50 + ["runaway"], ["abuse", "runaway"]),
+        (
+            ["trafficking", "abuse", "missing", "runaway", "crisis", "basic_needs"] * 2,
+            ["trafficking", "abuse", "missing", "runaway"],  # MAX_TOPICS
+        ),
+    ],
+)
+def test_an_answers_action_url_carries_each_topic_once_and_a_few_at_most(
+    signed_post, topics, carried
+):
+    query = "&".join(f"topic={topic}" for topic in topics)
+    root = twiml(signed_post(f"/voice/answer?lang=en&{query}&misses=0", {**CALL, "Digits": "1"}))
+    action = urlsplit(root.find("Gather").get("action"))
+    assert parse_qs(action.query)["topic"] == carried
+    assert len(carried) <= MAX_TOPICS
+
+
+@pytest.mark.parametrize("field", ["Digits", "SpeechResult"])
+def test_a_field_posted_twice_is_refused(signed_post, field):
+    form = MultiDict([*CALL.items(), (field, "2"), (field, "1")])
+    assert signed_post("/voice/menu?lang=en&misses=0", form).status_code == 400
