@@ -10,7 +10,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from app import create_app
-from app.directory import DEFAULT_PATH
+from conftest import fixture_text
 
 MISSING = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]
 pytestmark = pytest.mark.skipif(
@@ -20,9 +20,11 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def base_url():
+def base_url(tmp_path_factory):
     # Demo mode opens the page to loopback, where this server listens, as under `make run`.
-    app = create_app({"TESTING": True, "DEMO_MODE": True, "REFERRALS_PATH": str(DEFAULT_PATH)})
+    path = tmp_path_factory.mktemp("browser") / "referrals.yaml"
+    path.write_text(fixture_text(), encoding="utf-8")
+    app = create_app({"TESTING": True, "DEMO_MODE": True, "REFERRALS_PATH": str(path)})
     with serving(app) as url:
         yield url
 
