@@ -169,7 +169,8 @@ def slowest_text(rounds: int = 5) -> tuple[str, float]:
 def large_directory(target: Path) -> Path:
     """Write the shipped directory plus GENERATED_TOPICS made-up topics; return its path."""
     data = yaml.safe_load((ROOT / "data" / "referrals.yaml").read_text(encoding="utf-8"))
-    resource_ids = [resource["id"] for resource in data["resources"]]
+    # only resources in service: a topic whose only resource is unconfirmed is refused
+    resource_ids = [r["id"] for r in data["resources"] if r.get("status") is None]
     for n in range(GENERATED_TOPICS):
         word = "".join(chr(ord("A") + int(d)) for d in f"{n:03d}")  # 0..999 as letters: AAA..
         data["topics"].append(
@@ -538,7 +539,7 @@ def reload_scenario(large: Path, workdir: Path) -> Reload:
                     answer = response.read()
                     version = -1 if response.status == 200 else None
                     if asking and version == -1:
-                        reply = re.search(rb"<Message>(.*)</Message>", answer, re.S)
+                        reply = re.search(rb"<Message[^>]*>(.*)</Message>", answer, re.S)
                         text = html.unescape(reply.group(1).decode()) if reply else ""
                         version = probe_bodies.get(text)
                 except (OSError, http.client.HTTPException):
@@ -569,7 +570,11 @@ def reload_scenario(large: Path, workdir: Path) -> Reload:
         waits = sorted(seconds for _, seconds, _ in records)
         live = []
         for n, saved in enumerate(saves, 1):
-            stale = [sent + took for sent, took, v in records if sent >= saved and 0 <= v < n]
+            stale = [
+                sent + took
+                for sent, took, v in records
+                if sent >= saved and v is not None and 0 <= v < n
+            ]
             live.append(max(stale, default=saved) - saved)
         return Reload(
             first_answer,
