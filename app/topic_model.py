@@ -36,12 +36,19 @@ def features(normal: str) -> list[str]:
 
 
 def describe(gram: str) -> str:
-    """Return an n-gram as staff read it: a word, a pair of words, or letters in a word."""
+    """Return an n-gram as staff read it: a word, a pair of words, or letters of a word."""
     if gram.startswith("w "):
         return f"the word '{gram[2:]}'"
     if gram.startswith("p "):
         return f"the words '{gram[2:]}'"
-    return f"'{gram.strip('<>')}' in a word"
+    letters = gram.strip("<>")
+    if gram.startswith("<") and gram.endswith(">"):
+        return f"the word '{letters}'"
+    if gram.startswith("<"):
+        return f"a word starting '{letters}'"
+    if gram.endswith(">"):
+        return f"a word ending '{letters}'"
+    return f"'{letters}' inside a word"
 
 
 @dataclass(frozen=True)
