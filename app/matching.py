@@ -325,6 +325,8 @@ def examples(directory: Directory) -> list[Example]:
 def learn(directory: Directory) -> TopicModel | None:
     """Return the model learned from the directory's examples (None if it has too few)."""
     given = examples(directory)
+    if not any(example.topic == EVERYDAY for example in given):
+        return None  # with nothing to compare against, every text would get some topic
     thresholds = {topic.id: topic.threshold for topic in directory.topics if topic.threshold}
     return train(given, [normalize(example.text) for example in given], thresholds)
 
@@ -360,6 +362,16 @@ def build_index(directory: Directory) -> Index:
 def example_warnings(directory: Directory, index: Index) -> list[tuple[int, str]]:
     """Return (line, warning) for examples given twice, or filed elsewhere by keyword or model."""
     warnings: list[tuple[int, str]] = []
+    if index.model is None and any(
+        topic.examples[lang] for topic in directory.topics for lang in LANGUAGES
+    ):
+        warnings.append(
+            (
+                1,
+                "the topics' examples are not used: add `everyday:` texts about no topic, "
+                "so the bot can tell a text that needs no topic",
+            )
+        )
     first: dict[str, Example] = {}
     for example in examples(directory):
         name = example.topic or "everyday"

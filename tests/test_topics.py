@@ -118,3 +118,14 @@ def test_the_staff_preview_shows_what_decided(client, app):
     )
     assert page.status_code == 200
     assert "trafficking: yes, the keyword &#39;my pimp&#39;" in page.get_data(as_text=True)
+
+
+def test_examples_without_everyday_texts_are_not_used_and_check_says_so(referrals_file):
+    text = referrals_file.read_text(encoding="utf-8")
+    referrals_file.write_text(text[: text.index("\neveryday:\n")] + "\n", encoding="utf-8")
+    result = run("check", str(referrals_file))
+    assert result.exit_code == 0, result.output
+    assert f"{referrals_file}:1: warning: the topics' examples are not used" in result.output
+    # Nothing to compare against would give every text some topic: keywords alone decide.
+    asked = run("ask", "whats up", "--path", str(referrals_file))
+    assert "topics: none" in asked.output
