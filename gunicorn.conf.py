@@ -52,17 +52,25 @@ def _watch(server, store) -> None:
     signalled, stale_before = None, set()
     while True:
         time.sleep(store.check_every)
-        stamp = store.changed()  # a stat: no lock, nothing a fork could catch half-done
-        # A worker forked while the file changed mid-reload has an older directory; one still
-        # there a check later (old workers exit within a request) needs a reload of its own.
-        digest = store.in_service.digest
-        stale = {pid for pid, w in list(server.WORKERS.items()) if w.referrals != digest}
-        if (stamp is not None and stamp != signalled) or stale & stale_before:
-            why = "the referral file changed" if stamp else "a worker has an older directory"
-            server.log.info("%s: building it once and replacing the workers", why)
-            signalled, stale = stamp, set()
-            os.kill(os.getpid(), signal.SIGHUP)
-        stale_before = stale
+        try:
+            signalled, stale_before = _check(server, store, signalled, stale_before)
+        except Exception:  # a failed check must not end reloads for good
+            server.log.exception("could not check the referral file; trying again")
+
+
+def _check(server, store, signalled, stale_before):
+    """Reload the workers if the file changed or one has an older directory; return the state."""
+    stamp = store.changed()  # a stat: no lock, nothing a fork could catch half-done
+    # A worker forked while the file changed mid-reload has an older directory; one still
+    # there a check later (old workers exit within a request) needs a reload of its own.
+    digest = store.in_service.digest
+    stale = {pid for pid, w in list(server.WORKERS.items()) if w.referrals != digest}
+    if (stamp is not None and stamp != signalled) or stale & stale_before:
+        why = "the referral file changed" if stamp else "a worker has an older directory"
+        server.log.info("%s: building it once and replacing the workers", why)
+        signalled, stale = stamp, set()
+        os.kill(os.getpid(), signal.SIGHUP)
+    return signalled, stale
 
 
 def when_ready(server):

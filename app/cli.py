@@ -137,9 +137,15 @@ def tune(path: str | None, precision: float) -> None:
     from .topic_model import held_out_probabilities, suggest_threshold
 
     directory = _load(_path(path))
+    if build_index(directory).model is None:
+        raise click.ClickException("the file's examples teach no model: run check to see why")
     given = examples(directory)
     held_out = held_out_probabilities(given, [normalize(example.text) for example in given])
+    taught = {example.topic for example in given}
     for topic in directory.topics:
+        if topic.id not in taught:
+            click.echo(f"{topic.id}: no examples, so no threshold (its keywords decide)")
+            continue
         threshold, reached, recall = suggest_threshold(topic.id, given, held_out, precision)
         click.echo(
             f"{topic.id}: threshold: {threshold:.2f}  (on examples held out: precision "

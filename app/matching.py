@@ -60,6 +60,8 @@ def _stemmer(language: str):
     found = getattr(_stemmers, language, None)
     if found is None:
         found = snowballstemmer.stemmer({"en": "english", "es": "spanish"}[language])
+        if hasattr(found, "maxCacheSize"):
+            found.maxCacheSize = 0  # PyStemmer caches 10,000 recent words: texters' words
         setattr(_stemmers, language, found)
     return found
 
@@ -368,8 +370,8 @@ def example_warnings(directory: Directory, index: Index) -> list[tuple[int, str]
         warnings.append(
             (
                 1,
-                "the topics' examples are not used: add `everyday:` texts about no topic, "
-                "so the bot can tell a text that needs no topic",
+                "the topics' examples are not used: they need `everyday:` texts about no "
+                "topic, and examples that share words, so the bot can tell a text needs none",
             )
         )
     first: dict[str, Example] = {}

@@ -27,6 +27,7 @@ from .signatures import from_this_machine
 
 bp = Blueprint("staff", __name__)
 
+MAX_PREVIEW = 1600  # characters previewed: a text is at most this long, and work grows with it
 REALM = 'Basic realm="Referral directory (staff)", charset="UTF-8"'
 # Wrong passwords allowed per client address (the one the router saw, via ProxyFix); then 429.
 FAILED_LOGINS = "10 per minute; 50 per day"
@@ -113,7 +114,7 @@ def page():
     snapshot = store.snapshot()
     # The form posts, so a typed text stays out of the address bar, history and router logs.
     asked_with = request.form if request.method == "POST" else request.args
-    text = asked_with.get("text", "")
+    text = asked_with.get("text", "")[:MAX_PREVIEW]
     language = asked_with.get("language", "auto")
     if language not in LANGUAGE_CHOICES:
         language = "auto"

@@ -97,6 +97,7 @@ class TopicModel:
         if len(self.classes) == 2:  # a binary model keeps one row: the second class's odds
             coef, bias = np.vstack([np.zeros_like(coef), coef]), np.array([0.0, bias[0]])
         self.vocabulary: dict[str, int] = dict(vectorizer.vocabulary_)
+        self.names = vectorizer.get_feature_names_out()  # n-gram by column, for explanations
         self.idf = vectorizer.idf_
         self.weights = np.ascontiguousarray(coef.T)  # one row per n-gram, one column per class
         self.bias = bias
@@ -127,6 +128,8 @@ class TopicModel:
 
     def topics_of(self, normal: str) -> set[str]:
         """Return the topics the model gives the text."""
+        if not len(self._vector(normal)[0]):
+            return set()  # nothing the examples taught: the classes' priors alone would decide
         sure = self.probabilities(normal)
         return {t for t, p in sure.items() if t != EVERYDAY and p >= self.thresholds[t]}
 
@@ -135,7 +138,6 @@ class TopicModel:
         k = self.classes.index(topic)
         index, values = self._vector(normal)
         weigh = values * self.weights[index, k]
-        grams = {j: g for g, j in self.vocabulary.items() if j in set(index.tolist())}
         top = [int(index[i]) for i in np.argsort(-weigh)[:count] if weigh[i] > 0]
         similar = np.zeros(len(self.examples))
         if len(index):
@@ -145,7 +147,7 @@ class TopicModel:
             topic,
             self.probabilities(normal)[topic],
             self.thresholds[topic],
-            tuple(describe(grams[j]) for j in top),
+            tuple(describe(str(self.names[j])) for j in top),
             tuple(self.examples[i] for i in own if similar[i] > 0),
         )
 
@@ -159,7 +161,10 @@ def train(
     """
     if len({example.topic for example in examples}) < 2:
         return None
-    return TopicModel(examples, normal_texts, thresholds or {})
+    try:
+        return TopicModel(examples, normal_texts, thresholds or {})
+    except ValueError:  # no n-gram is in two examples: nothing to learn from
+        return None
 
 
 def held_out_probabilities(
@@ -169,6 +174,7 @@ def held_out_probabilities(
     from sklearn.model_selection import StratifiedKFold
 
     strata = [f"{example.topic}:{example.language}" for example in examples]
+    folds = min(folds, *Counter(strata).values())  # every fold needs each topic and language
     found: list[dict[str, float]] = [{} for _ in examples]
     split = StratifiedKFold(folds, shuffle=True, random_state=0).split(normal_texts, strata)
     for train_at, test_at in split:

@@ -3,12 +3,20 @@
 How well the whole matcher does on texts nobody tuned it for is tests/test_heldout.py's job.
 """
 
+import gc
 import pickle
 
 import pytest
 import yaml
 
-from app.matching import MAX_NORMAL, MAX_TOKENS, MAX_TYPO_SEARCHES, build_index, normalize
+from app.matching import (
+    MAX_NORMAL,
+    MAX_TOKENS,
+    MAX_TYPO_SEARCHES,
+    _stemmer,
+    build_index,
+    normalize,
+)
 from app.validation import load_text
 from conftest import fixture_text
 
@@ -114,6 +122,10 @@ def test_no_word_of_a_text_is_kept_after_it_is_matched(learned):
     learned.match("call me at 310 555 0142, zorblaxian took my phone")
     learned.explain("call me at 310 555 0142, zorblaxian took my phone")
     after = pickle.dumps(learned)
+    stemmers = [
+        referent for language in ("en", "es") for referent in gc.get_referents(_stemmer(language))
+    ]
+    assert "zorblaxian" not in repr(stemmers)  # PyStemmer would cache recent words in itself
     assert b"zorblaxian" not in after
     assert b"0142" not in after
     assert after == before

@@ -3,10 +3,11 @@
 import re
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from app.cli import main
-from conftest import twiml
+from conftest import fixture_text, twiml
 
 ABUSE_LINE = "800-555-0105"  # the fixture's child abuse hotline
 SAFELINE = "800-555-0108"  # the fixture's runaway safeline
@@ -129,3 +130,26 @@ def test_examples_without_everyday_texts_are_not_used_and_check_says_so(referral
     # Nothing to compare against would give every text some topic: keywords alone decide.
     asked = run("ask", "whats up", "--path", str(referrals_file))
     assert "topics: none" in asked.output
+
+
+def test_examples_with_no_words_in_common_teach_nothing_and_check_says_so(tmp_path):
+    data = yaml.safe_load(fixture_text())
+    for topic in data["topics"]:
+        topic.pop("examples", None)
+    data["topics"][0]["examples"] = {"en": ["zq"]}  # no n-gram in two examples: no vocabulary
+    data["everyday"] = {"en": ["vv"]}
+    path = tmp_path / "referrals.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = run("check", str(path))
+    assert result.exit_code == 0, result.output
+    assert f"{path}:1: warning: the topics' examples are not used" in result.output
+
+
+def test_a_text_with_nothing_the_examples_taught_gets_no_topic_from_the_model(tmp_path):
+    data = yaml.safe_load(fixture_text())
+    data["everyday"] = {"en": ["hi there", "hi again"]}  # far fewer than the topics' examples
+    path = tmp_path / "referrals.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    for text in ("", "x", "🙂", "qqqq"):
+        result = run("ask", text, "--path", str(path))
+        assert "topics: none" in result.output, (text, result.output)
