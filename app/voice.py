@@ -203,7 +203,7 @@ def dialled():
     """After the Help Line call ends: hang up if it went through, else 911, 988 and a way on."""
     snapshot, language, _ = _call()
     tries = _tries()
-    status = request.form.get("DialCallStatus", "")
+    status = form_field("DialCallStatus")
     if status in ANSWERED:
         response = VoiceResponse()
         response.hangup()
@@ -221,7 +221,7 @@ def retry_choice():
     """Act on a key pressed after the Help Line did not answer: try again, or the menu."""
     snapshot, language, _ = _call()
     tries = _tries()
-    digits = request.form.get("Digits", "")
+    digits = form_field("Digits")
     if digits in (speech.AGAIN, speech.CONNECT):
         step, response = "retry", VoiceResponse()
         _connect(response, snapshot, language, tries=tries + 1)
