@@ -121,16 +121,19 @@ class TopicModel:
 
     def probabilities(self, normal: str) -> dict[str, float]:
         """Return how sure the model is of each class (topics and EVERYDAY) for the text."""
-        index, values = self._vector(normal)
+        return self._probabilities(*self._vector(normal))
+
+    def _probabilities(self, index: np.ndarray, values: np.ndarray) -> dict[str, float]:
         logits = values @ self.weights[index] + self.bias
         odds = np.exp(logits - logits.max())
         return dict(zip(self.classes, (odds / odds.sum()).tolist(), strict=True))
 
     def topics_of(self, normal: str) -> set[str]:
         """Return the topics the model gives the text."""
-        if not len(self._vector(normal)[0]):
+        index, values = self._vector(normal)
+        if not len(index):
             return set()  # nothing the examples taught: the classes' priors alone would decide
-        sure = self.probabilities(normal)
+        sure = self._probabilities(index, values)
         return {t for t, p in sure.items() if t != EVERYDAY and p >= self.thresholds[t]}
 
     def explain(self, normal: str, topic: str, count: int = 3) -> Why:
@@ -145,7 +148,7 @@ class TopicModel:
         own = [i for i in np.argsort(-similar) if self.examples[i].topic == topic][:2]
         return Why(
             topic,
-            self.probabilities(normal)[topic],
+            self._probabilities(index, values)[topic],
             self.thresholds[topic],
             tuple(describe(str(self.names[j])) for j in top),
             tuple(self.examples[i] for i in own if similar[i] > 0),
