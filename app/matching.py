@@ -166,7 +166,9 @@ class Index:
         self.model = learn(directory)
         self.order = {topic.id: n for n, topic in enumerate(directory.topics)}
         self.words: dict[str, tuple[str, str]] = {}
-        self.by_first_key: dict[str, list[_Phrase]] = defaultdict(list)
+        self.single: dict[str, list[_Phrase]] = defaultdict(list)  # one-word phrases by key
+        # longer phrases by their first key, then their second: a text's word pair finds them
+        self.by_pair: dict[str, dict[str, list[_Phrase]]] = defaultdict(lambda: defaultdict(list))
         self.forms: dict[str, set[str]] = defaultdict(set)  # spelling -> keys it stands for
         for topic in directory.topics:
             for language in LANGUAGES:
@@ -176,12 +178,17 @@ class Index:
                     if not keys:
                         continue
                     phrase = _Phrase(keys, topic.id, language, keyword)
-                    self.by_first_key[keys[0]].append(phrase)
+                    if len(keys) == 1:
+                        self.single[keys[0]].append(phrase)
+                    else:
+                        self.by_pair[keys[0]][keys[1]].append(phrase)
                     for token, key in zip(normalize(keyword).split(), keys, strict=True):
                         self.forms[token].add(key)
                         self.forms[key.split(":", 1)[1]].add(key)
-        for phrases in self.by_first_key.values():
-            phrases.sort(key=lambda phrase: len(phrase.keys))  # one-word phrases first
+        for seconds in self.by_pair.values():
+            for phrases in seconds.values():
+                phrases.sort(key=lambda phrase: len(phrase.keys))  # shorter phrases first
+        self.single, self.by_pair = dict(self.single), {k: dict(v) for k, v in self.by_pair.items()}
         self.known_keys = {key for keys in self.forms.values() for key in keys}
         # A typo of a form is at most 2 letters longer: a longer word is not worth the search.
         self.longest_typo = min(MAX_WORD, max(map(len, self.forms), default=0) + 2)
@@ -189,6 +196,22 @@ class Index:
         for form in self.forms:
             for variant in _deletions(form, max_typos(len(form))):
                 self.deletions[variant].add(form)
+        # The keywords' and the examples' words, with their stems' keys found once: most of a
+        # text's words are among them, and a lookup costs far less than stemming in two languages.
+        # Built from the directory alone, never from a texter's words.
+        words = set(self.forms)
+        for example in examples(directory):
+            words.update(normalize(example.text).split())
+        self.known: dict[str, frozenset[str]] = {
+            word: frozenset(self.keys_for(word, search_typos=False)) for word in words
+        }
+
+    def phrases(self) -> list[_Phrase]:
+        """Return every keyword, as it is matched."""
+        found = [phrase for phrases in self.single.values() for phrase in phrases]
+        for seconds in self.by_pair.values():
+            found += [phrase for phrases in seconds.values() for phrase in phrases]
+        return found
 
     def keys_for(self, token: str, search_typos: bool = True) -> set[str]:
         """Return the keys a texter's word may stand for, typos corrected if `search_typos`.
@@ -207,7 +230,9 @@ class Index:
         costliest step of a match), a word matches by its stems alone."""
         found, searches = [], 0
         for token in tokens:
-            keys = self.keys_for(token, search_typos=False)
+            keys = self.known.get(token)
+            if keys is None:
+                keys = self.keys_for(token, search_typos=False)
             if searches < MAX_TYPO_SEARCHES and not token.isdigit():
                 if self._may_be_typo(token, keys):
                     searches += 1
@@ -246,14 +271,21 @@ class Index:
         checks = 0
         for start, first in enumerate(keys):
             for key in first:
-                for phrase in self.by_first_key.get(key, ()):
-                    if len(phrase.keys) > 1:
+                for phrase in self.single.get(key, ()):
+                    found.setdefault(phrase.topic, (phrase.keyword, start, phrase.language))
+                seconds = self.by_pair.get(key)
+                if seconds is None:
+                    continue
+                # the words that may come second: the next, or the one after a gap
+                at = start + 1
+                nearby = set().union(*keys[at : at + MAX_GAP + 1])
+                for second in nearby & seconds.keys():
+                    for phrase in seconds[second]:
                         checks += 1
                         if checks > MAX_PHRASE_CHECKS:
-                            break  # the rest of this key's phrases are longer still
-                        if not _follows(phrase.keys[1:], keys, start + 1):
-                            continue
-                    found.setdefault(phrase.topic, (phrase.keyword, start, phrase.language))
+                            break  # the rest of these phrases are longer still
+                        if _follows(phrase.keys[1:], keys, at):
+                            found.setdefault(phrase.topic, (phrase.keyword, start, phrase.language))
         return found
 
     def match(self, text: str, normal: str | None = None) -> Match:

@@ -25,13 +25,19 @@ MAX_WORD = 24  # characters of a word used for n-grams: longer "words" are noise
 def features(normal: str) -> list[str]:
     """Return the n-grams of a normalised text: words, word pairs, characters within words."""
     words = normal.split()[:MAX_WORDS]
-    grams = [f"w {word}" for word in words]
-    grams += [f"p {a} {b}" for a, b in pairwise(words)]
-    low, high = CHARS
+    grams = [f"p {a} {b}" for a, b in pairwise(words)]
     for word in words:
-        padded = f"<{word[:MAX_WORD]}>"
-        for n in range(low, high + 1):
-            grams += [padded[i : i + n] for i in range(len(padded) - n + 1)]
+        grams += word_features(word)
+    return grams
+
+
+def word_features(word: str) -> list[str]:
+    """Return the n-grams of one word: the word itself and its letters, in order."""
+    grams = [f"w {word}"]
+    padded = f"<{word[:MAX_WORD]}>"
+    low, high = CHARS
+    for n in range(low, high + 1):
+        grams += [padded[i : i + n] for i in range(len(padded) - n + 1)]
     return grams
 
 
@@ -103,19 +109,39 @@ class TopicModel:
         self.bias = bias
         self.matrix = matrix.tocsr()  # the examples as vectors, to find the nearest ones
         self.thresholds = {c: thresholds.get(c) or THRESHOLD for c in self.classes}
+        # The examples' words, each with its known n-grams looked up once: a text is mostly such
+        # words, so scoring it is a dictionary lookup per word. Built from staff's examples only;
+        # a texter's word that is not among them is split afresh and never kept.
+        self.known_words: dict[str, np.ndarray] = {
+            word: self._indices(word_features(word))
+            for word in {word for normal in normal_texts for word in normal.split()}
+        }
 
     @property
     def topics(self) -> tuple[str, ...]:
         return tuple(c for c in self.classes if c != EVERYDAY)
 
+    def _indices(self, grams: list[str]) -> np.ndarray:
+        """Return the columns of the n-grams that were learned (the others are dropped)."""
+        found = [j for j in map(self.vocabulary.get, grams) if j is not None]
+        return np.array(found, dtype=np.intp)
+
     def _vector(self, normal: str) -> tuple[np.ndarray, np.ndarray]:
-        """Return the text's known n-grams (indices) and their tf-idf values, unit length."""
-        counts = Counter(map(self.vocabulary.get, features(normal)))  # C loops, not Python ones
-        counts.pop(None, None)
-        if not counts:
-            return np.zeros(0, dtype=np.intp), np.zeros(0)
-        index = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=float, count=len(counts))
+        """Return the text's known n-grams (indices) and their tf-idf values, unit length.
+
+        The same vector as the vectorizer's (features() of the text), built word by word.
+        """
+        words = normal.split()[:MAX_WORDS]
+        known = self.known_words
+        parts = [known.get(word) for word in words]
+        parts = [
+            self._indices(word_features(word)) if part is None else part
+            for word, part in zip(words, parts, strict=True)
+        ]
+        parts.append(self._indices([f"p {a} {b}" for a, b in pairwise(words)]))
+        index, tf = np.unique(np.concatenate(parts), return_counts=True)
+        if not len(index):
+            return index, np.zeros(0)
         values = (1.0 + np.log(tf)) * self.idf[index]  # sublinear tf, as the vectorizer learned
         return index, values / np.sqrt(values @ values)
 
