@@ -141,7 +141,7 @@ def tune(path: str | None, precision: float) -> None:
         raise click.ClickException("the file's examples teach no model: run check to see why")
     given = examples(directory)
     held_out = held_out_probabilities(given, [normalize(example.text) for example in given])
-    taught = {example.topic for example in given}
+    taught = {topic for example in given for topic in example.topics}
     for topic in directory.topics:
         if topic.id not in taught:
             click.echo(f"{topic.id}: no examples, so no threshold (its keywords decide)")

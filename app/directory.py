@@ -173,6 +173,10 @@ class Directory:
     on_file: dict[str, Resource] = field(default_factory=dict)
     everyday: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     everyday_lines: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
+    # texts about two or more topics at once, per language: (the topics, the text, its line)
+    several: dict[str, tuple[tuple[tuple[str, ...], str, int], ...]] = field(
+        default_factory=dict, compare=False
+    )
 
     @property
     def help_line(self) -> Resource:
@@ -210,4 +214,11 @@ class Directory:
             everyday_lines=lines_by_language(
                 data.get("everyday"), lambda *path: lines.get(path, 1), "everyday"
             ),
+            several={
+                language: tuple(
+                    (tuple(item["topics"]), item["text"], lines.get(("several", language, n), 1))
+                    for n, item in enumerate((data.get("several") or {}).get(language, ()))
+                )
+                for language in LANGUAGES
+            },
         )

@@ -17,7 +17,7 @@ import snowballstemmer
 from rapidfuzz.distance import OSA
 
 from .directory import LANGUAGES, Directory
-from .topic_model import EVERYDAY, Example, TopicModel, Why, train
+from .topic_model import Example, TopicModel, Why, train
 
 MAX_GAP = 1  # words allowed between a phrase's words: "ran far away" still says "ran away"
 MAX_WORD = 24  # longer "words" are noise, not typos of a keyword: skip the typo search
@@ -331,7 +331,7 @@ class Index:
                 keyword = text.strip()
             why = (
                 self.model.explain(normal, topic)
-                if self.model and topic in self.model.classes
+                if self.model and topic in self.model.topics
                 else None
             )
             reasons.append(Reason(topic, keyword, why))
@@ -339,15 +339,20 @@ class Index:
 
 
 def examples(directory: Directory) -> list[Example]:
-    """Return the directory's examples: each topic's, then the everyday texts."""
+    """Return the directory's examples: each topic's, those about several, then everyday texts."""
     found = [
-        Example(text, topic.id, language, line)
+        Example(text, (topic.id,), language, line)
         for topic in directory.topics
         for language in LANGUAGES
         for text, line in zip(topic.examples[language], topic.example_lines[language], strict=True)
     ]
     found += [
-        Example(text, EVERYDAY, language, line)
+        Example(text, topics, language, line)
+        for language in LANGUAGES
+        for topics, text, line in directory.several[language]
+    ]
+    found += [
+        Example(text, (), language, line)
         for language in LANGUAGES
         for text, line in zip(
             directory.everyday[language], directory.everyday_lines[language], strict=True
@@ -359,7 +364,7 @@ def examples(directory: Directory) -> list[Example]:
 def learn(directory: Directory) -> TopicModel | None:
     """Return the model learned from the directory's examples (None if it has too few)."""
     given = examples(directory)
-    if not any(example.topic == EVERYDAY for example in given):
+    if all(example.topics for example in given):
         return None  # with nothing to compare against, every text would get some topic
     thresholds = {topic.id: topic.threshold for topic in directory.topics if topic.threshold}
     return train(given, [normalize(example.text) for example in given], thresholds)
@@ -408,20 +413,20 @@ def example_warnings(directory: Directory, index: Index) -> list[tuple[int, str]
         )
     first: dict[str, Example] = {}
     for example in examples(directory):
-        name = example.topic or "everyday"
+        name = example.name
         seen = first.setdefault(normalize(example.text), example)
-        if seen.topic != example.topic:
+        if seen.topics != example.topics:
             warnings.append(
                 (
                     example.line,
-                    f"example '{example.text}' is given to {name} and to "
-                    f"{seen.topic or 'everyday'} (line {seen.line}): keep it in one",
+                    f"example '{example.text}' is given to {name} and to {seen.name} (line "
+                    f"{seen.line}): keep it once (under `several:` if it is about several topics)",
                 )
             )
             continue
         normal = normalize(example.text)
         for topic, (keyword, _, _) in index.keywords_in(normal.split()).items():
-            if topic != example.topic:
+            if topic not in example.topics:
                 warnings.append(
                     (
                         example.line,
@@ -432,8 +437,7 @@ def example_warnings(directory: Directory, index: Index) -> list[tuple[int, str]
         if index.model is None:
             continue
         filed = index.model.topics_of(normal)
-        wanted = {example.topic} - {EVERYDAY}
-        if filed != wanted:
+        if filed != set(example.topics):
             said = ", ".join(sorted(filed)) or "no topic"
             warnings.append(
                 (

@@ -1,6 +1,6 @@
 """Learn the topics from staff's example texts, and score a text against what was learned.
 
-Training (scikit-learn's logistic regression over word and character n-grams) runs once per
+Training (scikit-learn's logistic regressions over word and character n-grams) runs once per
 loaded directory. Scoring a text needs no library call: its n-grams are looked up in the learned
 vocabulary and weighed with numpy, so one short text costs tens of microseconds, not the
 milliseconds of a vectorizer's per-call overhead. Nothing of a scored text is kept.
@@ -13,9 +13,12 @@ from itertools import pairwise
 import numpy as np
 
 EVERYDAY = ""  # the class of texts about no topic
-THRESHOLD = 0.4  # a topic is given when the model is at least this sure of it (unless set)
-C = 30.0  # inverse regularisation: chosen by cross-validation on the examples (docs/matching.md)
-TOLERANCE = 1e-2  # saga stops here: a tighter fit took 10 times longer and scored no better
+THRESHOLD = 0.3  # a topic is given when its score is at least this (unless the file sets one)
+# Inverse regularisation of the two questions (see TopicModel), chosen on a development table
+# written apart from the examples and from the held-out table (docs/matching.md).
+C_SOME = 30.0
+C_TOPIC = 10.0
+TOLERANCE = 1e-2  # liblinear stops here: a third faster than its default, and scores the same
 MIN_DF = 2  # an n-gram seen in one example only is noise, not a pattern
 CHARS = (3, 5)  # character n-grams within a word: stems, plurals, typos, slang spellings
 MAX_WORDS = 300  # words scored per text: a text's need is said long before this
@@ -59,12 +62,17 @@ def describe(gram: str) -> str:
 
 @dataclass(frozen=True)
 class Example:
-    """A text staff gave for a topic (EVERYDAY: for no topic), and where the file has it."""
+    """A text staff gave for its topics (none: an everyday text), and where the file has it."""
 
     text: str
-    topic: str
+    topics: tuple[str, ...]
     language: str
     line: int = 1
+
+    @property
+    def name(self) -> str:
+        """Return what staff call the example's topics: 'abuse', 'abuse and crisis', 'everyday'."""
+        return " and ".join(self.topics) or "everyday"
 
 
 @dataclass(frozen=True)
@@ -82,44 +90,102 @@ class Why:
         return self.score >= self.threshold
 
 
+def _fit(matrix, wanted: np.ndarray, strength: float) -> tuple[np.ndarray, float]:
+    """Return the weights and bias of a logistic regression telling `wanted` rows from the rest."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=strength, solver="liblinear", tol=TOLERANCE, random_state=0)
+    model.fit(matrix, wanted)
+    return model.coef_[0], float(model.intercept_[0])
+
+
 class TopicModel:
-    """Learned weights: a probability per topic for any text, and the examples behind them."""
+    """Learned weights: a score per topic for any text, and the examples behind them.
+
+    Two questions are learned apart, each by a logistic regression: is the text about some topic
+    at all (everyday texts against all others), and, for each topic, is it about this one (its
+    examples against all others). A topic's score is the product of the two chances. A text about
+    two topics scores high on both, as nothing makes topics share one chance between them; and
+    an everyday text that borrows a topic's words is held back by the first question.
+    """
 
     def __init__(
         self, examples: list[Example], normal_texts: list[str], thresholds: dict[str, float]
     ):
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-
         self.examples = examples
-        vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=MIN_DF)
-        matrix = vectorizer.fit_transform(normal_texts)
-        labels = [example.topic for example in examples]
-        # saga visits the examples in a random order: fix it, so a file always learns the same
-        model = LogisticRegression(C=C, solver="saga", tol=TOLERANCE, max_iter=200, random_state=0)
-        model.fit(matrix, labels)
-        self.classes: tuple[str, ...] = tuple(str(c) for c in model.classes_)
-        coef, bias = model.coef_, model.intercept_
-        if len(self.classes) == 2:  # a binary model keeps one row: the second class's odds
-            coef, bias = np.vstack([np.zeros_like(coef), coef]), np.array([0.0, bias[0]])
-        self.vocabulary: dict[str, int] = dict(vectorizer.vocabulary_)
-        self.names = vectorizer.get_feature_names_out()  # n-gram by column, for explanations
-        self.idf = vectorizer.idf_
-        self.weights = np.ascontiguousarray(coef.T)  # one row per n-gram, one column per class
-        self.bias = bias
-        self.matrix = matrix.tocsr()  # the examples as vectors, to find the nearest ones
-        self.thresholds = {c: thresholds.get(c) or THRESHOLD for c in self.classes}
-        # The examples' words, each with its known n-grams looked up once: a text is mostly such
-        # words, so scoring it is a dictionary lookup per word. Built from staff's examples only;
-        # a texter's word that is not among them is split afresh and never kept.
-        self.known_words: dict[str, np.ndarray] = {
-            word: self._indices(word_features(word))
-            for word in {word for normal in normal_texts for word in normal.split()}
-        }
+        matrix = self._learn_vocabulary(normal_texts)
+        self.topics: tuple[str, ...] = tuple(
+            dict.fromkeys(topic for example in examples for topic in example.topics)
+        )
+        columns = [np.array([bool(example.topics) for example in examples])]
+        columns += [np.array([t in example.topics for example in examples]) for t in self.topics]
+        fitted = [_fit(matrix, columns[0], C_SOME)]
+        fitted += [_fit(matrix, wanted, C_TOPIC) for wanted in columns[1:]]
+        # one row per n-gram; column 0 says "some topic", then one column per topic
+        self.weights = np.ascontiguousarray(np.stack([coef for coef, _ in fitted], axis=1))
+        self.bias = np.array([bias for _, bias in fitted])
+        self.matrix = matrix  # the examples as vectors, to find the nearest ones
+        self.thresholds = {t: thresholds.get(t) or THRESHOLD for t in self.topics}
 
-    @property
-    def topics(self) -> tuple[str, ...]:
-        return tuple(c for c in self.classes if c != EVERYDAY)
+    def _learn_vocabulary(self, normal_texts: list[str]):
+        """Learn the n-grams found in at least MIN_DF examples and how rare each is (idf), and
+        return the examples' vectors, a row each, as a sparse matrix.
+
+        What scikit-learn's TfidfVectorizer(min_df=MIN_DF, sublinear_tf=True) learns and gives,
+        with each word split into n-grams once rather than once per example that uses it.
+        """
+        from scipy.sparse import csr_matrix
+
+        numbers: dict[str, int] = {}  # every n-gram of the examples, numbered as first seen
+        words = dict.fromkeys(word for normal in normal_texts for word in normal.split())
+        word_numbers = {
+            word: np.array(
+                [numbers.setdefault(g, len(numbers)) for g in word_features(word)], dtype=np.intp
+            )
+            for word in words
+        }
+        counted = []  # per example: its n-grams' numbers, and how often each is in it
+        for normal in normal_texts:
+            used = normal.split()[:MAX_WORDS]
+            pairs = [numbers.setdefault(f"p {a} {b}", len(numbers)) for a, b in pairwise(used)]
+            parts = [word_numbers[word] for word in used] + [np.array(pairs, dtype=np.intp)]
+            counted.append(np.unique(np.concatenate(parts), return_counts=True))
+        found_in = np.bincount(
+            np.concatenate([grams for grams, _ in counted]), minlength=len(numbers)
+        )
+        everything = list(numbers)
+        kept = sorted(everything[n] for n in np.flatnonzero(found_in >= MIN_DF))
+        if not kept:
+            raise ValueError("no n-gram is in two examples: nothing to learn from")
+        self.names = kept  # the n-gram of each column, for explanations
+        self.vocabulary: dict[str, int] = {gram: j for j, gram in enumerate(kept)}
+        kept_numbers = np.array([numbers[gram] for gram in kept], dtype=np.intp)
+        column = np.full(len(numbers), -1, dtype=np.intp)  # number -> column, -1 if not kept
+        column[kept_numbers] = np.arange(len(kept))
+        # how rare each n-gram is among the examples, smoothed as scikit-learn does
+        self.idf = np.log((1 + len(normal_texts)) / (1 + found_in[kept_numbers])) + 1.0
+        # The examples' words, each with its learned n-grams' columns found once: a text is mostly
+        # such words, so scoring it is a dictionary lookup per word. Built from staff's examples
+        # only; a texter's word that is not among them is split afresh and never kept.
+        self.known_words: dict[str, np.ndarray] = {}
+        for word, grams in word_numbers.items():
+            columns = column[grams]
+            self.known_words[word] = columns[columns >= 0]
+        rows = []
+        for grams, tf in counted:
+            columns = column[grams]
+            rows.append(self._weigh(columns[columns >= 0], tf[columns >= 0]))
+        ends = np.cumsum([0] + [len(index) for index, _ in rows])
+        matrix = csr_matrix(
+            (
+                np.concatenate([values for _, values in rows]),
+                np.concatenate([index for index, _ in rows]),
+                ends,
+            ),
+            shape=(len(rows), len(kept)),
+        )
+        matrix.sort_indices()
+        return matrix
 
     def _indices(self, grams: list[str]) -> np.ndarray:
         """Return the columns of the n-grams that were learned (the others are dropped)."""
@@ -129,7 +195,7 @@ class TopicModel:
     def _vector(self, normal: str) -> tuple[np.ndarray, np.ndarray]:
         """Return the text's known n-grams (indices) and their tf-idf values, unit length.
 
-        The same vector as the vectorizer's (features() of the text), built word by word.
+        The vector scikit-learn's TfidfVectorizer would give features() of the text.
         """
         words = normal.split()[:MAX_WORDS]
         known = self.known_words
@@ -139,42 +205,48 @@ class TopicModel:
             for word, part in zip(words, parts, strict=True)
         ]
         parts.append(self._indices([f"p {a} {b}" for a, b in pairwise(words)]))
-        index, tf = np.unique(np.concatenate(parts), return_counts=True)
+        return self._weigh(*np.unique(np.concatenate(parts), return_counts=True))
+
+    def _weigh(self, index: np.ndarray, tf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return the n-grams' columns and their tf-idf values, unit length."""
         if not len(index):
             return index, np.zeros(0)
-        values = (1.0 + np.log(tf)) * self.idf[index]  # sublinear tf, as the vectorizer learned
+        values = (1.0 + np.log(tf)) * self.idf[index]  # sublinear tf
         return index, values / np.sqrt(values @ values)
 
-    def probabilities(self, normal: str) -> dict[str, float]:
-        """Return how sure the model is of each class (topics and EVERYDAY) for the text."""
-        return self._probabilities(*self._vector(normal))
+    def scores(self, normal: str) -> dict[str, float]:
+        """Return the model's score for each topic (0 to 1), and EVERYDAY's: how sure it is that
+        the text is about no topic."""
+        return self._scores(*self._vector(normal))
 
-    def _probabilities(self, index: np.ndarray, values: np.ndarray) -> dict[str, float]:
-        logits = values @ self.weights[index] + self.bias
-        odds = np.exp(logits - logits.max())
-        return dict(zip(self.classes, (odds / odds.sum()).tolist(), strict=True))
+    def _scores(self, index: np.ndarray, values: np.ndarray) -> dict[str, float]:
+        chances = 1.0 / (1.0 + np.exp(-(values @ self.weights[index] + self.bias)))
+        some = chances[0]
+        found = dict(zip(self.topics, (chances[1:] * some).tolist(), strict=True))
+        found[EVERYDAY] = 1.0 - float(some)
+        return found
 
     def topics_of(self, normal: str) -> set[str]:
         """Return the topics the model gives the text."""
         index, values = self._vector(normal)
         if not len(index):
-            return set()  # nothing the examples taught: the classes' priors alone would decide
-        sure = self._probabilities(index, values)
-        return {t for t, p in sure.items() if t != EVERYDAY and p >= self.thresholds[t]}
+            return set()  # nothing the examples taught: the biases alone would decide
+        scores = self._scores(index, values)
+        return {t for t in self.topics if scores[t] >= self.thresholds[t]}
 
     def explain(self, normal: str, topic: str, count: int = 3) -> Why:
         """Return what weighed for `topic` in the text, and the topic's nearest examples."""
-        k = self.classes.index(topic)
+        k = 1 + self.topics.index(topic)
         index, values = self._vector(normal)
         weigh = values * self.weights[index, k]
         top = [int(index[i]) for i in np.argsort(-weigh)[:count] if weigh[i] > 0]
         similar = np.zeros(len(self.examples))
         if len(index):
             similar = self.matrix[:, index] @ values
-        own = [i for i in np.argsort(-similar) if self.examples[i].topic == topic][:2]
+        own = [i for i in np.argsort(-similar) if topic in self.examples[i].topics][:2]
         return Why(
             topic,
-            self._probabilities(index, values)[topic],
+            self._scores(index, values)[topic] if len(index) else 0.0,
             self.thresholds[topic],
             tuple(describe(str(self.names[j])) for j in top),
             tuple(self.examples[i] for i in own if similar[i] > 0),
@@ -184,11 +256,12 @@ class TopicModel:
 def train(
     examples: list[Example], normal_texts: list[str], thresholds: dict[str, float] | None = None
 ) -> TopicModel | None:
-    """Return the model learned from the examples, or None if they teach fewer than 2 classes.
+    """Return the model learned from the examples, or None if they teach nothing to tell apart:
+    they need everyday texts and at least one topic's.
 
     `thresholds` may set, per topic, how sure the model must be to give it.
     """
-    if len({example.topic for example in examples}) < 2:
+    if all(example.topics for example in examples) or not any(e.topics for e in examples):
         return None
     try:
         return TopicModel(examples, normal_texts, thresholds or {})
@@ -199,17 +272,18 @@ def train(
 def held_out_probabilities(
     examples: list[Example], normal_texts: list[str], folds: int = 5
 ) -> list[dict[str, float]]:
-    """Return, for each example, the probabilities of a model trained without its fold."""
+    """Return, for each example, the scores of a model trained without its fold."""
     from sklearn.model_selection import StratifiedKFold
 
-    strata = [f"{example.topic}:{example.language}" for example in examples]
+    # folds keep each topic's share (a text about several counts for its first) and each language's
+    strata = [f"{(example.topics or (EVERYDAY,))[0]}:{example.language}" for example in examples]
     folds = min(folds, *Counter(strata).values())  # every fold needs each topic and language
     found: list[dict[str, float]] = [{} for _ in examples]
     split = StratifiedKFold(folds, shuffle=True, random_state=0).split(normal_texts, strata)
     for train_at, test_at in split:
         model = TopicModel([examples[i] for i in train_at], [normal_texts[i] for i in train_at], {})
         for i in test_at:
-            found[i] = model.probabilities(normal_texts[i])
+            found[i] = model.scores(normal_texts[i])
     return found
 
 
@@ -221,10 +295,10 @@ def suggest_threshold(
     Returns (threshold, its precision, its recall); if none reaches it, the most precise.
     """
     best = None
-    for step in range(30, 91, 5):
-        threshold = step / 100
+    for step in range(6, 37):
+        threshold = step / 40  # 0.15 to 0.9
         given = [p.get(topic, 0.0) >= threshold for p in held_out]
-        wanted = [example.topic == topic for example in examples]
+        wanted = [topic in example.topics for example in examples]
         right = sum(g and w for g, w in zip(given, wanted, strict=True))
         wrong = sum(g and not w for g, w in zip(given, wanted, strict=True))
         found = (threshold, right / max(right + wrong, 1), right / max(sum(wanted), 1))

@@ -316,6 +316,14 @@ def _explain(error: jsonschema.ValidationError) -> str:
         return f"'{value}' is not a usable id: use lower-case letters, digits and _"
     if error.validator in ("minimum", "maximum") and field == "ivr_digit":
         return f"{value} cannot be a menu key: use 1 to 8 (0 is the Help Line, 9 is Spanish)"
+    if error.absolute_path and error.absolute_path[0] == "several" and field == "topics":
+        if error.validator == "minItems":
+            return (
+                f"{value} names one topic: a text about one topic goes under that topic's "
+                "`examples:`; here, list every topic it is about"
+            )
+        if error.validator == "uniqueItems":
+            return f"{value} names a topic twice: list each topic once"
     if error.validator == "pattern" and error.absolute_path and "word" in error.absolute_path:
         return f"'{value}' must be one word in capitals, such as SAFE"
     return error.message
@@ -448,6 +456,20 @@ def _keywords(data: dict, lines: dict[Path_, int]) -> Iterator[Problem]:
                     )
 
 
+def _several(data: dict, lines: dict[Path_, int]) -> Iterator[Problem]:
+    """Yield each text under `several:` that names a topic the file does not have."""
+    known = {topic["id"] for topic in data["topics"]}
+    for language, items in (data.get("several") or {}).items():
+        for n, item in enumerate(items):
+            for k, topic in enumerate(item["topics"]):
+                if topic not in known:
+                    yield Problem(
+                        _line(lines, ("several", language, n, "topics", k)),
+                        f"there is no topic with id '{topic}': check the spelling "
+                        f"(the topics are {', '.join(sorted(known))})",
+                    )
+
+
 # What the schema cannot see, one rule a function: each yields its problems, by line.
 RULES = (
     _duplicate_ids,
@@ -457,6 +479,7 @@ RULES = (
     _sent_where_needed,
     _menu_keys,
     _keywords,
+    _several,
 )
 
 

@@ -154,3 +154,90 @@ def test_a_text_with_nothing_the_examples_taught_gets_no_topic_from_the_model(tm
     for text in ("", "x", "🙂", "qqqq"):
         result = run("ask", text, "--path", str(path))
         assert "topics: none" in result.output, (text, result.output)
+
+
+MISSING_LINE = "800-555-0107"  # the fixture's missing-children line
+
+
+def line_of(path, needle: str) -> int:
+    """Return the line of the last occurrence of `needle` in the file."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [n for n, line in enumerate(lines, 1) if needle in line][-1]
+
+
+def add_several(path, topics: list[str], examples: list[str]) -> None:
+    """Add `examples`, each about all of `topics`, under the file's top-level `several:`."""
+    items = "".join(f"    - {{topics: [{', '.join(topics)}], text: {e}}}\n" for e in examples)
+    path.write_text(
+        path.read_text(encoding="utf-8") + f"\nseveral:\n  en:\n{items}", encoding="utf-8"
+    )
+
+
+def test_examples_about_several_topics_teach_each_of_them(referrals_file, signed_post, app):
+    text = "zibble zabble zoo tonight"  # made-up words: no topic until staff teach them
+    body = text_reply(signed_post, text)
+    assert SAFELINE not in body
+    assert MISSING_LINE not in body
+    add_several(
+        referrals_file,
+        ["runaway", "missing"],
+        ["zibble zabble zoo", "zibble zabble", "zabble zoo zibble", "zoo zibble"],
+    )
+    assert run("check", str(referrals_file)).exit_code == 0
+    app.extensions["referrals"].refresh()
+    body = text_reply(signed_post, text)
+    assert SAFELINE in body
+    assert MISSING_LINE in body
+
+
+def test_check_names_the_line_of_a_topic_under_several_that_does_not_exist(referrals_file):
+    add_several(referrals_file, ["runaway", "runaways"], ["i left and my sister is gone too"])
+    result = run("check", str(referrals_file))
+    assert result.exit_code == 1
+    line = line_of(referrals_file, "topics: [runaway, runaways]")
+    assert f"{referrals_file}:{line}: there is no topic with id 'runaways'" in result.output
+
+
+def test_check_refuses_a_text_under_several_with_one_topic(referrals_file):
+    add_several(referrals_file, ["runaway"], ["i left home last night"])
+    result = run("check", str(referrals_file))
+    assert result.exit_code == 1
+    line = line_of(referrals_file, "topics: [runaway]")
+    said = f"{referrals_file}:{line}: several.en[0].topics: ['runaway'] names one topic"
+    assert said in result.output
+
+
+def test_check_warns_of_an_example_under_a_topic_and_under_several(referrals_file):
+    add_example(referrals_file, "abuse", "my dad hits me so i left last night")
+    add_several(referrals_file, ["abuse", "runaway"], ["my dad hits me so i left last night"])
+    result = run("check", str(referrals_file))
+    assert result.exit_code == 0, result.output
+    assert re.search(
+        r":\d+: warning: example 'my dad hits me so i left last night' is given to abuse and "
+        r"runaway and to abuse \(line \d+\): keep it once \(under `several:`",
+        result.output,
+    )
+
+
+def test_the_models_vectors_are_those_scikit_learns_vectorizer_gives(tmp_path):
+    """The model counts and weighs n-grams itself (faster); it must agree with the library."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from app.matching import examples, normalize
+    from app.topic_model import MIN_DF, TopicModel, features
+    from app.validation import load_text
+
+    given = examples(load_text(fixture_text()))
+    texts = [normalize(example.text) for example in given] + ["", "a a a", "ab ab cd"]
+    given += [given[-1]] * 3
+    model = TopicModel(given, texts, {})
+    vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=MIN_DF)
+    expected = vectorizer.fit_transform(texts)
+    assert list(vectorizer.get_feature_names_out()) == list(model.names)
+    assert abs(expected - model.matrix).max() < 1e-12
+    for text in ("my uncle does things to me", "zzz unknown words", "a"):
+        index, values = model._vector(normalize(text))
+        row = vectorizer.transform([normalize(text)])
+        assert dict(zip(index.tolist(), values.tolist(), strict=True)) == pytest.approx(
+            dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
+        )
