@@ -148,6 +148,6 @@ def tune(path: str | None, precision: float) -> None:
             continue
         threshold, reached, recall = suggest_threshold(topic.id, given, held_out, precision)
         click.echo(
-            f"{topic.id}: threshold: {threshold:.2f}  (on examples held out: precision "
+            f"{topic.id}: threshold: {threshold:.3g}  (on examples held out: precision "
             f"{reached:.1%}, recall {recall:.1%}; now {topic.threshold or 'default'})"
         )
