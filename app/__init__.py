@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         REFERRALS_PATH=os.environ.get("REFERRALS_PATH") or str(DEFAULT_PATH),
         RELOAD_SECONDS=float(os.environ.get("RELOAD_SECONDS", "2")),
         REFERRALS_STATE_DIR=os.environ.get("REFERRALS_STATE_DIR") or None,
+        REFERRALS_LEARN_APART=_flag("REFERRALS_LEARN_APART"),
         STAFF_PASSWORD=os.environ.get("STAFF_PASSWORD") or None,
         # Failed staff logins are counted per worker in memory; a URI such as redis://... shares
         # the count between workers and instances (see docs/deploy.md).
@@ -64,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["REFERRALS_PATH"],
         check_every=app.config["RELOAD_SECONDS"],
         state_dir=app.config["REFERRALS_STATE_DIR"],
+        learn_apart=app.config["REFERRALS_LEARN_APART"],
     )
     # Behind Heroku/Render/Fly's router: trust one hop for the scheme and client address.
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)

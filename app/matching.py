@@ -162,8 +162,10 @@ class Reason:
 class Index:
     """Every topic's keywords, ready to match a text in time that does not grow with topics."""
 
-    def __init__(self, directory: Directory):
-        self.model = learn(directory)
+    def __init__(self, directory: Directory, learn_apart: bool = False):
+        given = examples(directory)
+        normal_texts = [normalize(example.text) for example in given]
+        self.model = learn(directory, given, normal_texts, apart=learn_apart)
         self.order = {topic.id: n for n, topic in enumerate(directory.topics)}
         self.words: dict[str, tuple[str, str]] = {}
         self.single: dict[str, list[_Phrase]] = defaultdict(list)  # one-word phrases by key
@@ -200,8 +202,8 @@ class Index:
         # text's words are among them, and a lookup costs far less than stemming in two languages.
         # Built from the directory alone, never from a texter's words.
         words = set(self.forms)
-        for example in examples(directory):
-            words.update(normalize(example.text).split())
+        for normal in normal_texts:
+            words.update(normal.split())
         self.known: dict[str, frozenset[str]] = {
             word: frozenset(self.keys_for(word, search_typos=False)) for word in words
         }
@@ -361,13 +363,18 @@ def examples(directory: Directory) -> list[Example]:
     return found
 
 
-def learn(directory: Directory) -> TopicModel | None:
-    """Return the model learned from the directory's examples (None if it has too few)."""
-    given = examples(directory)
+def learn(
+    directory: Directory, given: list[Example], normal_texts: list[str], apart: bool = False
+) -> TopicModel | None:
+    """Return the model learned from the directory's examples (None if they are too few):
+    `given` is examples(directory), and `normal_texts` their normal forms.
+
+    With `apart`, it is learned in a process of its own (learning.learn_apart).
+    """
     if all(example.topics for example in given):
         return None  # with nothing to compare against, every text would get some topic
     thresholds = {topic.id: topic.threshold for topic in directory.topics if topic.threshold}
-    return train(given, [normalize(example.text) for example in given], thresholds)
+    return train(given, normal_texts, thresholds, apart)
 
 
 def _follows(rest: tuple[str, ...], keys: list[set[str]], position: int) -> bool:
@@ -393,9 +400,12 @@ def _deletions(word: str, count: int) -> set[str]:
     return variants
 
 
-def build_index(directory: Directory) -> Index:
-    """Return the match index of `directory` (built once per load, never per request)."""
-    return Index(directory)
+def build_index(directory: Directory, learn_apart: bool = False) -> Index:
+    """Return the match index of `directory` (built once per load, never per request).
+
+    With `learn_apart`, its model is learned in a process of its own (a server's master does so).
+    """
+    return Index(directory, learn_apart)
 
 
 def example_warnings(directory: Directory, index: Index) -> list[tuple[int, str]]:

@@ -62,11 +62,11 @@ def _stamp(info: os.stat_result) -> Stamp:
     return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
-def _build(raw: bytes, filename: str, stamp: Stamp | None) -> Snapshot:
+def _build(raw: bytes, filename: str, stamp: Stamp | None, learn_apart: bool) -> Snapshot:
     """Return the snapshot of a file's bytes: validated and indexed, or DirectoryError."""
     try:
         directory = load_bytes(raw, filename)
-        index = build_index(directory)
+        index = build_index(directory, learn_apart)
     except DirectoryError:
         raise
     except Exception as error:  # a bad edit must never reach a texter
@@ -146,9 +146,14 @@ class DirectoryStore:
     """
 
     def __init__(
-        self, path: str | Path, check_every: float = 2.0, state_dir: str | Path | None = None
+        self,
+        path: str | Path,
+        check_every: float = 2.0,
+        state_dir: str | Path | None = None,
+        learn_apart: bool = False,
     ):
         self.path = Path(path)
+        self.learn_apart = learn_apart  # learn each model in a process of its own (a server)
         self.check_every = check_every  # seconds between checks; 0: no watcher (a test drives it)
         self.watching = check_every > 0  # False: someone else watches (gunicorn's master)
         self.last_good = LastGood(self.path, state_dir)
@@ -205,7 +210,7 @@ class DirectoryStore:
     def _first_snapshot(self) -> Snapshot:
         try:
             raw, info = read_file(self.path)
-            snapshot = _build(raw, str(self.path), _stamp(info))
+            snapshot = _build(raw, str(self.path), _stamp(info), self.learn_apart)
         except DirectoryError as error:
             kept = self._from_last_good()
             if kept is None:
@@ -259,7 +264,7 @@ class DirectoryStore:
             return
         try:
             raw, info = read_file(self.path)
-            snapshot = _build(raw, str(self.path), _stamp(info))
+            snapshot = _build(raw, str(self.path), _stamp(info), self.learn_apart)
         except DirectoryError as error:
             if self._stat() != stamp:
                 return  # caught mid-write: judge the finished file at the next check
@@ -277,7 +282,7 @@ class DirectoryStore:
         if raw is None:
             return None
         try:
-            return _build(raw, str(self.last_good.location), None)
+            return _build(raw, str(self.last_good.location), None, self.learn_apart)
         except DirectoryError as error:  # kept by an older version whose rules were looser
             log.warning("the last good referral file cannot be used:\n%s", error.report())
             return None

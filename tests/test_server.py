@@ -152,3 +152,28 @@ def test_the_server_opens_no_control_socket_in_the_users_home(server):
     status, _ = server.post_signed("/sms", text("hungry"))
     assert status == 200  # booted and serving
     assert not (server.home / ".gunicorn").exists()  # gunicorn 27 puts its socket there
+
+
+def mapped_files(pid: int) -> str:
+    """Return the paths a process has mapped into its memory (its loaded libraries)."""
+    return Path(f"/proc/{pid}/maps").read_text()
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc (Linux)")
+def test_the_model_is_learned_apart_and_the_server_keeps_only_what_was_learned(server):
+    # No keyword in it: only the model learned from the fixture's examples finds the topic.
+    status, body = server.post_signed(
+        "/sms", text("my uncle does things to me i hate when my mom is at work")
+    )
+    assert status == 200
+    assert "800-555-0105" in ET.fromstring(body).findtext("Message")  # the fixture's abuse line
+    master = server.process.pid  # sh execs gunicorn: the same process
+    workers = [
+        int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    ]
+    assert workers
+    for pid in (master, *workers):
+        maps = mapped_files(pid)
+        assert "/numpy/" in maps  # what scoring needs is there...
+        assert "/sklearn/" not in maps  # ...and what learning needed is not
+        assert "/scipy/" not in maps

@@ -221,6 +221,7 @@ def test_check_warns_of_an_example_under_a_topic_and_under_several(referrals_fil
 
 def test_the_models_vectors_are_those_scikit_learns_vectorizer_gives(tmp_path):
     """The model counts and weighs n-grams itself (faster); it must agree with the library."""
+    from scipy.sparse import csc_matrix
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from app.matching import examples, normalize
@@ -234,10 +235,35 @@ def test_the_models_vectors_are_those_scikit_learns_vectorizer_gives(tmp_path):
     vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=MIN_DF)
     expected = vectorizer.fit_transform(texts)
     assert list(vectorizer.get_feature_names_out()) == list(model.names)
-    assert abs(expected - model.matrix).max() < 1e-12
+    starts, rows, weights = model.by_gram
+    learned = csc_matrix((weights, rows, starts), shape=expected.shape)
+    assert abs(expected - learned).max() < 1e-12
     for text in ("my uncle does things to me", "zzz unknown words", "a"):
         index, values = model._vector(normalize(text))
         row = vectorizer.transform([normalize(text)])
         assert dict(zip(index.tolist(), values.tolist(), strict=True)) == pytest.approx(
             dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
         )
+
+
+def test_a_model_learned_apart_is_the_model_learned_here():
+    from app.matching import build_index
+    from app.validation import load_text
+
+    directory = load_text(fixture_text())
+    here, apart = build_index(directory), build_index(directory, learn_apart=True)
+    assert apart.model.names == here.model.names
+    assert (apart.model.weights == here.model.weights).all()
+    assert apart.match(MODEL_ABUSE) == here.match(MODEL_ABUSE)
+    assert "abuse" in apart.match(MODEL_ABUSE).topics
+
+
+def test_with_no_process_to_learn_apart_the_model_is_learned_here(monkeypatch, caplog):
+    from app import learning
+    from app.matching import build_index
+    from app.validation import load_text
+
+    monkeypatch.setattr(learning.sys, "executable", "/nonexistent/python")
+    index = build_index(load_text(fixture_text()), learn_apart=True)
+    assert "abuse" in index.match(MODEL_ABUSE).topics
+    assert "could not learn the topic model apart" in caplog.text
