@@ -8,16 +8,21 @@ import re
 import threading
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 import snowballstemmer
 from rapidfuzz.distance import OSA
 
 from .directory import LANGUAGES, Directory
-from .topic_model import Example, TopicModel, Why, train
+from .topic_model import Example, TopicModel, Why, can_learn, train
+
+if TYPE_CHECKING:
+    from .learning import Learner
 
 MAX_GAP = 1  # words allowed between a phrase's words: "ran far away" still says "ran away"
 MAX_WORD = 24  # longer "words" are noise, not typos of a keyword: skip the typo search
@@ -162,10 +167,10 @@ class Reason:
 class Index:
     """Every topic's keywords, ready to match a text in time that does not grow with topics."""
 
-    def __init__(self, directory: Directory, learn_apart: bool = False):
+    def __init__(self, directory: Directory, learner: "Learner | None" = None):
         given = examples(directory)
         normal_texts = [normalize(example.text) for example in given]
-        self.model = learn(directory, given, normal_texts, apart=learn_apart)
+        learned = learn(directory, given, normal_texts, learner)  # learns while keywords index
         self.order = {topic.id: n for n, topic in enumerate(directory.topics)}
         self.words: dict[str, tuple[str, str]] = {}
         self.single: dict[str, list[_Phrase]] = defaultdict(list)  # one-word phrases by key
@@ -207,6 +212,7 @@ class Index:
         self.known: dict[str, frozenset[str]] = {
             word: frozenset(self.keys_for(word, search_typos=False)) for word in words
         }
+        self.model = learned()
 
     def phrases(self) -> list[_Phrase]:
         """Return every keyword, as it is matched."""
@@ -364,17 +370,31 @@ def examples(directory: Directory) -> list[Example]:
 
 
 def learn(
-    directory: Directory, given: list[Example], normal_texts: list[str], apart: bool = False
-) -> TopicModel | None:
-    """Return the model learned from the directory's examples (None if they are too few):
-    `given` is examples(directory), and `normal_texts` their normal forms.
+    directory: Directory,
+    given: list[Example],
+    normal_texts: list[str],
+    learner: "Learner | None" = None,
+) -> Callable[[], TopicModel | None]:
+    """Start learning the model of the directory's examples; return what waits for it (None if
+    the examples are too few). `given` is examples(directory), `normal_texts` their normal forms.
 
-    With `apart`, it is learned in a process of its own (learning.learn_apart).
+    With a `learner` (learning.Learner), it is learned by that process while this one goes on;
+    without, it is learned here and now.
     """
-    if all(example.topics for example in given):
-        return None  # with nothing to compare against, every text would get some topic
     thresholds = {topic.id: topic.threshold for topic in directory.topics if topic.threshold}
-    return train(given, normal_texts, thresholds, apart)
+    if learner is None or not can_learn(given):
+        # with no everyday text to compare against, every text would get some topic: no model
+        model = train(given, normal_texts, thresholds)
+        return lambda: model
+    learner.submit(given, normal_texts, thresholds)
+
+    def result() -> TopicModel | None:
+        try:
+            return learner.result()
+        except ValueError:  # no n-gram is in two examples: nothing to learn from
+            return None
+
+    return result
 
 
 def _follows(rest: tuple[str, ...], keys: list[set[str]], position: int) -> bool:
@@ -400,12 +420,12 @@ def _deletions(word: str, count: int) -> set[str]:
     return variants
 
 
-def build_index(directory: Directory, learn_apart: bool = False) -> Index:
+def build_index(directory: Directory, learner: "Learner | None" = None) -> Index:
     """Return the match index of `directory` (built once per load, never per request).
 
-    With `learn_apart`, its model is learned in a process of its own (a server's master does so).
+    With a `learner`, its model is learned by that process (a server's master does so).
     """
-    return Index(directory, learn_apart)
+    return Index(directory, learner)
 
 
 def example_warnings(directory: Directory, index: Index) -> list[tuple[int, str]]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from flask import current_app, g
 
 from .directory import Directory
+from .learning import Learner
 from .matching import Index, Match, build_index
 from .replies import SmsReply, compose_sms
 from .validation import DirectoryError, Problem, load_bytes, read_file
@@ -63,15 +64,23 @@ def _stamp(info: os.stat_result) -> Stamp:
 
 
 def _build(raw: bytes, filename: str, stamp: Stamp | None, learn_apart: bool) -> Snapshot:
-    """Return the snapshot of a file's bytes: validated and indexed, or DirectoryError."""
+    """Return the snapshot of a file's bytes: validated and indexed, or DirectoryError.
+
+    With `learn_apart`, a learner process starts first: it readies itself while the file is
+    checked, and learns while the keywords are indexed.
+    """
+    learner = Learner() if learn_apart else None
     try:
         directory = load_bytes(raw, filename)
-        index = build_index(directory, learn_apart)
+        index = build_index(directory, learner)
     except DirectoryError:
         raise
     except Exception as error:  # a bad edit must never reach a texter
         problem = Problem(1, f"cannot be used ({type(error).__name__}): run make check")
         raise DirectoryError(filename, [problem]) from error
+    finally:
+        if learner is not None:
+            learner.close()
     return Snapshot(directory, index, stamp, time.time(), hashlib.sha256(raw).hexdigest())
 
 

@@ -262,25 +262,21 @@ class TopicModel:
         )
 
 
-def train(
-    examples: list[Example],
-    normal_texts: list[str],
-    thresholds: dict[str, float] | None = None,
-    apart: bool = False,
-) -> TopicModel | None:
-    """Return the model learned from the examples, or None if they teach nothing to tell apart:
-    they need everyday texts and at least one topic's.
+def can_learn(examples: list[Example]) -> bool:
+    """Tell whether examples teach something to tell apart: everyday texts and a topic's."""
+    return any(example.topics for example in examples) and not all(e.topics for e in examples)
 
-    `thresholds` may set, per topic, how sure the model must be to give it. With `apart`, the
-    model is learned in a process of its own (learning.learn_apart).
+
+def train(
+    examples: list[Example], normal_texts: list[str], thresholds: dict[str, float] | None = None
+) -> TopicModel | None:
+    """Return the model learned from the examples, or None if they teach nothing to tell apart.
+
+    `thresholds` may set, per topic, how sure the model must be to give it.
     """
-    if all(example.topics for example in examples) or not any(e.topics for e in examples):
+    if not can_learn(examples):
         return None
     try:
-        if apart:
-            from .learning import learn_apart
-
-            return learn_apart(examples, normal_texts, thresholds or {})
         return TopicModel(examples, normal_texts, thresholds or {})
     except ValueError:  # no n-gram is in two examples: nothing to learn from
         return None

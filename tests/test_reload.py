@@ -71,10 +71,10 @@ def test_a_text_is_answered_while_a_new_directory_is_being_built(
     building, release = threading.Event(), threading.Event()
     build_index = store.build_index
 
-    def slow_build(directory):
+    def slow_build(directory, learner=None):
         building.set()
         release.wait(timeout=60)  # a build that takes as long as the test needs
-        return build_index(directory)
+        return build_index(directory, learner)
 
     monkeypatch.setattr(store, "build_index", slow_build)
     save(referrals_file, edited(referrals_file))
@@ -323,3 +323,27 @@ def test_costly_files_never_stall_service(server, referrals_file):
         )
         answers = [server.text("i ran away") for _ in range(20)]
         assert all(status == 200 and "800-555-0108" in reply for status, reply in answers)
+
+
+def children() -> set[int]:
+    """Return the pids of this process's live children (every thread's)."""
+    found = set()
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        found |= {int(pid) for pid in (task / "children").read_text().split()}
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_a_store_learning_apart_serves_the_model_and_leaves_no_learner_behind(referrals_file):
+    before = children()
+    served = store.DirectoryStore(referrals_file, check_every=0, learn_apart=True)
+    try:
+        text = "my uncle does things to me i hate when my mom is at work"  # only the model knows
+        assert "abuse" in served.in_service.index.match(text).topics
+        save(referrals_file, referrals_file.read_text(encoding="utf-8") + "\n  - [broken\n")
+        served.refresh()  # refused: the learner started for it must not outlive the build
+        assert served.problem is not None
+        assert "abuse" in served.in_service.index.match(text).topics  # the last good one
+        assert children() <= before
+    finally:
+        served.close()

@@ -247,11 +247,12 @@ def test_the_models_vectors_are_those_scikit_learns_vectorizer_gives(tmp_path):
 
 
 def test_a_model_learned_apart_is_the_model_learned_here():
+    from app.learning import Learner
     from app.matching import build_index
     from app.validation import load_text
 
     directory = load_text(fixture_text())
-    here, apart = build_index(directory), build_index(directory, learn_apart=True)
+    here, apart = build_index(directory), build_index(directory, Learner())
     assert apart.model.names == here.model.names
     assert (apart.model.weights == here.model.weights).all()
     assert apart.match(MODEL_ABUSE) == here.match(MODEL_ABUSE)
@@ -264,6 +265,6 @@ def test_with_no_process_to_learn_apart_the_model_is_learned_here(monkeypatch, c
     from app.validation import load_text
 
     monkeypatch.setattr(learning.sys, "executable", "/nonexistent/python")
-    index = build_index(load_text(fixture_text()), learn_apart=True)
+    index = build_index(load_text(fixture_text()), learning.Learner())
     assert "abuse" in index.match(MODEL_ABUSE).topics
     assert "could not learn the topic model apart" in caplog.text
