@@ -42,6 +42,8 @@ def _not_staff() -> bool:
     """Spare every other request the limiter's checks: only the staff page has limits, and a
     text paid a sixth of its time in the app for them (make bench)."""
     return request.blueprint != bp.name
+
+
 PHONE_NUMBER = re.compile(r"\b\d{3}-\d{3}-\d{4}\b")
 
 
