@@ -16,10 +16,10 @@ from conftest import SHIPPED
 TABLES = SHIPPED.parent.parent / "tests"
 HELD_OUT = TABLES / "heldout.tsv"
 PHRASINGS = TABLES / "phrasings.tsv"  # the first turn's table, which its keywords were tuned on
-RECALL_FLOOR = 0.62
-PRECISION_FLOOR = 0.78
-EVERYDAY_FLOOR = 0.86
-EXACT_FLOOR = 0.78
+RECALL_FLOOR = 0.80  # lowest today: abuse, 86 %
+PRECISION_FLOOR = 0.72  # lowest today: abuse, 78 % (docs/matching.md says why)
+EVERYDAY_FLOOR = 0.90  # today 94 %
+EXACT_FLOOR = 0.78  # today 83.5 %
 
 
 @pytest.fixture(scope="module")
