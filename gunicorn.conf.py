@@ -43,7 +43,7 @@ control_socket_disable = True
 preload_app = True
 # The master learns each directory's topic model in a process of its own, which then exits: only
 # the learned arrays stay in the memory every worker shares, not scikit-learn and the learning's
-# garbage (about 80 MB more per worker otherwise; see topic_model.learn_apart).
+# garbage (about 80 MB more per worker otherwise; see app/learning.py).
 os.environ.setdefault("REFERRALS_LEARN_APART", "1")
 
 

@@ -134,13 +134,16 @@ def evaluate_tables(tables: tuple[str, ...], path: str | None, misses: bool) -> 
 def tune(path: str | None, precision: float) -> None:
     """Suggest each topic's `threshold`, by cross-validation on the file's own examples."""
     from .matching import examples, normalize
-    from .topic_model import held_out_probabilities, suggest_threshold
+    from .topic_model import held_out_scores, suggest_threshold
 
     directory = _load(_path(path))
     if build_index(directory).model is None:
         raise click.ClickException("the file's examples teach no model: run check to see why")
     given = examples(directory)
-    held_out = held_out_probabilities(given, [normalize(example.text) for example in given])
+    try:
+        held_out = held_out_scores(given, [normalize(example.text) for example in given])
+    except ValueError as error:
+        raise click.ClickException(f"cannot hold examples out: {error}") from error
     taught = {topic for example in given for topic in example.topics}
     for topic in directory.topics:
         if topic.id not in taught:

@@ -6,12 +6,19 @@ count in every worker's memory; learned apart, only the model comes back: plain 
 dictionaries, about 20 MB, which scoring needs nothing but numpy to use.
 
 The learner is a fresh interpreter (`python -m app.learning`), not a fork: the master has threads,
-and a fork copies their locks. It is started before the file is even parsed, so that it imports
+and a fork copies their locks. It is started before the file is even read, so that it imports
 scikit-learn while the master reads and checks the file, and learns while the master indexes the
 keywords. It reads the examples from its stdin and writes the model to its stdout, both pickled:
-the two ends are this package, in the same virtualenv, as the same user.
+the two ends are this package, in the same virtualenv, as the same user. The job carries a
+fingerprint of topic_model.py as the caller loaded it: a learner that imported other code (the
+files were updated under a running server) refuses, rather than hand back a model of another
+shape.
+
+Whatever goes wrong (no process, a crash, a hang past TIMEOUT, an answer that is not a model),
+the model is learned in the calling process instead, and the log says why.
 """
 
+import hashlib
 import logging
 import pickle
 import subprocess
@@ -19,34 +26,41 @@ import sys
 import threading
 from pathlib import Path
 
+from . import topic_model
 from .topic_model import Example, TopicModel
 
 log = logging.getLogger(__name__)
-TIMEOUT = 300  # seconds: the shipped file takes about 3; past this, learn in this process
+TIMEOUT = 60.0  # seconds: the shipped file takes about 3; past this, learn in this process
+CODE = hashlib.sha256(Path(topic_model.__file__).read_bytes()).hexdigest()  # as loaded here
+WRONG_CODE = 3  # the learner's exit status when its topic_model.py is not the caller's
+
+
+class NothingToLearn(Exception):
+    """The examples teach nothing: no n-gram is in two of them."""
 
 
 class Learner:
     """A process ready to learn one topic model: start it, give it the examples, take the model.
 
-    If it cannot start, or fails, the model is learned in the calling process instead (logged).
+    `command` and `timeout` are for tests, which stand a failing learner in for the real one.
     """
 
-    def __init__(self):
+    def __init__(self, command: tuple[str, ...] | None = None, timeout: float = TIMEOUT):
+        self.timeout = timeout
         self._job: tuple | None = None
         self._answer: bytes | None = None
-        self._error: BaseException | None = None
+        self._error: str | None = None
         self._talking: threading.Thread | None = None
         try:
             self._process: subprocess.Popen | None = subprocess.Popen(
-                [sys.executable, "-m", __name__],
+                command or [sys.executable, "-m", __name__],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 cwd=Path(__file__).resolve().parent.parent,  # where this package is found
             )
         except OSError as error:
-            log.warning("could not start a process to learn the topic model (%s)", error)
-            self._process = None
+            self._process, self._error = None, f"it could not start: {error}"
 
     def submit(
         self, examples: list[Example], normal_texts: list[str], thresholds: dict[str, float]
@@ -54,61 +68,87 @@ class Learner:
         """Hand the learner its examples, and return while it learns."""
         self._job = (examples, normal_texts, thresholds)
         if self._process is not None:
-            job = pickle.dumps(self._job, pickle.HIGHEST_PROTOCOL)
+            job = pickle.dumps((CODE, *self._job), pickle.HIGHEST_PROTOCOL)
             self._talking = threading.Thread(target=self._talk, args=(job,), daemon=True)
             self._talking.start()
 
     def _talk(self, job: bytes) -> None:
+        process = self._process
         try:
-            answer, problem = self._process.communicate(job, timeout=TIMEOUT)
-            if self._process.returncode:
-                last = problem.decode(errors="replace").strip().splitlines()[-1:]
-                raise OSError(f"the learner exited with {self._process.returncode}: {last}")
+            answer, problem = process.communicate(job, timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()  # reap it, and close the pipes
+            self._error = f"it was still learning after {self.timeout:g} s"
+            return
+        except OSError as error:  # it died before reading its job, say
+            process.kill()
+            process.wait()
+            self._error = f"it could not be given its job: {error}"
+            return
+        if process.returncode:
+            last = problem.decode(errors="replace").strip().splitlines()[-1:]
+            self._error = f"it exited with status {process.returncode} {last}"
+        else:
             self._answer = answer
-        except (OSError, subprocess.SubprocessError) as error:
-            self._error = error
 
     def result(self) -> TopicModel:
         """Return the model learned from the submitted examples.
 
-        Raises ValueError, as TopicModel does, if the examples teach nothing.
+        Raises NothingToLearn if the examples teach nothing.
         """
-        learned = None
         if self._talking is not None:
             self._talking.join()
-            try:
-                learned = pickle.loads(self._answer) if self._error is None else None
-            except (pickle.UnpicklingError, EOFError, TypeError) as error:
-                self._error = error
+        learned = None if self._answer is None else self._unpickle(self._answer)
         if learned is None:
-            why = self._error or "no process"
-            log.warning("could not learn the topic model apart (%s); learning it here", why)
-            learned = TopicModel(*self._job)
-        if isinstance(learned, ValueError):
-            raise learned
+            log.warning("could not learn the topic model apart (%s); learning it here", self._error)
+            try:
+                return TopicModel(*self._job)
+            except ValueError as error:
+                raise NothingToLearn(str(error)) from error
+        if learned == "nothing to learn":
+            raise NothingToLearn("no n-gram is in two examples")
+        return learned
+
+    def _unpickle(self, answer: bytes) -> "TopicModel | str | None":
+        try:
+            learned = pickle.loads(answer)
+        except Exception as error:  # noqa: BLE001 - garbage, or classes this process lacks
+            self._error = f"its answer could not be read: {type(error).__name__}"
+            return None
+        if not isinstance(learned, TopicModel) and learned != "nothing to learn":
+            self._error = f"its answer is a {type(learned).__name__}, not a model"
+            return None
         return learned
 
     def close(self) -> None:
         """Stop the learner if it still runs (say, the file was refused before it was used)."""
-        if self._process is None:
+        process = self._process
+        if process is None:
             return
-        if self._process.poll() is None:
-            self._process.kill()
-            self._process.wait()
-        for stream in (self._process.stdin, self._process.stdout, self._process.stderr):
-            if not stream.closed:
-                stream.close()
+        if process.poll() is None:
+            process.kill()
+        if self._talking is not None:
+            self._talking.join()  # communicate() reaps the process and closes the pipes
+            return
+        process.wait()
+        for stream in (process.stdin, process.stdout, process.stderr):
+            stream.close()
 
 
 def main() -> None:
-    """Read pickled (examples, texts, thresholds) on stdin; write the model, pickled, on stdout."""
-    from sklearn.linear_model import LogisticRegression  # noqa: F401 - while the master reads
+    """Read a pickled (fingerprint, examples, texts, thresholds) on stdin; write the model,
+    pickled, on stdout, or exit with WRONG_CODE if this topic_model.py is not the caller's."""
+    from sklearn.linear_model import LogisticRegression  # noqa: F401 - while the caller reads
 
-    examples, normal_texts, thresholds = pickle.load(sys.stdin.buffer)
+    code, examples, normal_texts, thresholds = pickle.load(sys.stdin.buffer)
+    if code != CODE:
+        sys.stderr.write("topic_model.py changed since the server started: restart it\n")
+        sys.exit(WRONG_CODE)
     try:
-        learned: TopicModel | ValueError = TopicModel(examples, normal_texts, thresholds)
-    except ValueError as error:  # nothing to learn: the caller raises it
-        learned = error
+        learned: TopicModel | str = TopicModel(examples, normal_texts, thresholds)
+    except ValueError:
+        learned = "nothing to learn"
     sys.stdout.buffer.write(pickle.dumps(learned, pickle.HIGHEST_PROTOCOL))
 
 

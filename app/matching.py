@@ -13,16 +13,13 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from itertools import combinations
-from typing import TYPE_CHECKING
 
 import snowballstemmer
 from rapidfuzz.distance import OSA
 
 from .directory import LANGUAGES, Directory
+from .learning import Learner, NothingToLearn
 from .topic_model import Example, TopicModel, Why, can_learn, train
-
-if TYPE_CHECKING:
-    from .learning import Learner
 
 MAX_GAP = 1  # words allowed between a phrase's words: "ran far away" still says "ran away"
 MAX_WORD = 24  # longer "words" are noise, not typos of a keyword: skip the typo search
@@ -167,7 +164,7 @@ class Reason:
 class Index:
     """Every topic's keywords, ready to match a text in time that does not grow with topics."""
 
-    def __init__(self, directory: Directory, learner: "Learner | None" = None):
+    def __init__(self, directory: Directory, learner: Learner | None = None):
         given = examples(directory)
         normal_texts = [normalize(example.text) for example in given]
         learned = learn(directory, given, normal_texts, learner)  # learns while keywords index
@@ -373,7 +370,7 @@ def learn(
     directory: Directory,
     given: list[Example],
     normal_texts: list[str],
-    learner: "Learner | None" = None,
+    learner: Learner | None = None,
 ) -> Callable[[], TopicModel | None]:
     """Start learning the model of the directory's examples; return what waits for it (None if
     the examples are too few). `given` is examples(directory), `normal_texts` their normal forms.
@@ -391,7 +388,7 @@ def learn(
     def result() -> TopicModel | None:
         try:
             return learner.result()
-        except ValueError:  # no n-gram is in two examples: nothing to learn from
+        except NothingToLearn:  # no n-gram is in two examples
             return None
 
     return result
@@ -420,7 +417,7 @@ def _deletions(word: str, count: int) -> set[str]:
     return variants
 
 
-def build_index(directory: Directory, learner: "Learner | None" = None) -> Index:
+def build_index(directory: Directory, learner: Learner | None = None) -> Index:
     """Return the match index of `directory` (built once per load, never per request).
 
     With a `learner`, its model is learned by that process (a server's master does so).
@@ -445,7 +442,7 @@ def example_warnings(directory: Directory, index: Index) -> list[tuple[int, str]
     for example in examples(directory):
         name = example.name
         seen = first.setdefault(normalize(example.text), example)
-        if seen.topics != example.topics:
+        if set(seen.topics) != set(example.topics):
             warnings.append(
                 (
                     example.line,

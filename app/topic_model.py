@@ -282,15 +282,22 @@ def train(
         return None
 
 
-def held_out_probabilities(
+def held_out_scores(
     examples: list[Example], normal_texts: list[str], folds: int = 5
 ) -> list[dict[str, float]]:
     """Return, for each example, the scores of a model trained without its fold."""
     from sklearn.model_selection import StratifiedKFold
 
-    # folds keep each topic's share (a text about several counts for its first) and each language's
-    strata = [f"{(example.topics or (EVERYDAY,))[0]}:{example.language}" for example in examples]
+    # folds keep each topic's share (a text about several counts for its rarest) and each language's
+    size = Counter(topic for example in examples for topic in example.topics or (EVERYDAY,))
+    strata = [
+        f"{min(example.topics or (EVERYDAY,), key=size.__getitem__)}:{example.language}"
+        for example in examples
+    ]
     folds = min(folds, *Counter(strata).values())  # every fold needs each topic and language
+    if folds < 2:
+        rare = min(Counter(strata).items(), key=lambda item: item[1])[0]
+        raise ValueError(f"{rare} has a single example: give it at least two to hold one out")
     found: list[dict[str, float]] = [{} for _ in examples]
     split = StratifiedKFold(folds, shuffle=True, random_state=0).split(normal_texts, strata)
     for train_at, test_at in split:

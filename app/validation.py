@@ -316,16 +316,32 @@ def _explain(error: jsonschema.ValidationError) -> str:
         return f"'{value}' is not a usable id: use lower-case letters, digits and _"
     if error.validator in ("minimum", "maximum") and field == "ivr_digit":
         return f"{value} cannot be a menu key: use 1 to 8 (0 is the Help Line, 9 is Spanish)"
-    if error.absolute_path and error.absolute_path[0] == "several" and field == "topics":
-        if error.validator == "minItems":
-            return (
-                f"{value} names one topic: a text about one topic goes under that topic's "
-                "`examples:`; here, list every topic it is about"
-            )
-        if error.validator == "uniqueItems":
-            return f"{value} names a topic twice: list each topic once"
+    if error.absolute_path and error.absolute_path[0] == "several":
+        return _explain_several(error, field, value)
     if error.validator == "pattern" and error.absolute_path and "word" in error.absolute_path:
         return f"'{value}' must be one word in capitals, such as SAFE"
+    return error.message
+
+
+def _explain_several(error: jsonschema.ValidationError, field, value) -> str:
+    """Say what is wrong with a text under `several:`, and how it is written."""
+    how = 'each text is written `- {topics: [trafficking, runaway], text: "..."}`'
+    depth = len(error.absolute_path)
+    if error.validator == "type" and depth == 1:
+        if value is None:
+            return "is empty: add texts under `en:` or `es:`, or delete `several:`"
+        return f"list the texts under `en:` or `es:`, then {how}"
+    if error.validator in ("type", "required", "additionalProperties") and depth <= 3:
+        return f"{how} (`topics:` and `text:`, nothing else)"
+    if field == "topics" and error.validator == "minItems":
+        return (
+            f"{value} names one topic: a text about one topic goes under that topic's "
+            "`examples:`; here, list every topic it is about"
+        )
+    if field == "topics" and error.validator == "uniqueItems":
+        return f"{value} names a topic twice: list each topic once"
+    if error.validator == "pattern":
+        return f"'{value}' is not a topic id: write it as the topic's `id:` is written (runaway)"
     return error.message
 
 

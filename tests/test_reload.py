@@ -333,7 +333,10 @@ def children() -> set[int]:
     return found
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+@pytest.mark.skipif(
+    not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(),
+    reason="reads /proc/PID/task/TID/children (Linux, CONFIG_PROC_CHILDREN)",
+)
 def test_a_store_learning_apart_serves_the_model_and_leaves_no_learner_behind(referrals_file):
     before = children()
     served = store.DirectoryStore(referrals_file, check_every=0, learn_apart=True)

@@ -225,12 +225,13 @@ def test_the_models_vectors_are_those_scikit_learns_vectorizer_gives(tmp_path):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from app.matching import examples, normalize
-    from app.topic_model import MIN_DF, TopicModel, features
+    from app.topic_model import MAX_WORD, MAX_WORDS, MIN_DF, TopicModel, features
     from app.validation import load_text
 
     given = examples(load_text(fixture_text()))
-    texts = [normalize(example.text) for example in given] + ["", "a a a", "ab ab cd"]
-    given += [given[-1]] * 3
+    odd = ["", "a a a", "ab ab cd", "uncle" * 9, " ".join(["me"] * (MAX_WORDS + 5)) + " uncle"]
+    texts = [normalize(example.text) for example in given] + odd
+    given += [given[-1]] * len(odd)
     model = TopicModel(given, texts, {})
     vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=MIN_DF)
     expected = vectorizer.fit_transform(texts)
@@ -238,7 +239,9 @@ def test_the_models_vectors_are_those_scikit_learns_vectorizer_gives(tmp_path):
     starts, rows, weights = model.by_gram
     learned = csc_matrix((weights, rows, starts), shape=expected.shape)
     assert abs(expected - learned).max() < 1e-12
-    for text in ("my uncle does things to me", "zzz unknown words", "a"):
+    long = " ".join(f"w{n % 50}" for n in range(MAX_WORDS + 40))  # words past MAX_WORDS unused
+    probes = ("my uncle does things to me", "zzz unknown words", "a", "", "me me me me my my")
+    for text in (*probes, long, "x" * (MAX_WORD + 10) + " uncle", "uncle" * 9):
         index, values = model._vector(normalize(text))
         row = vectorizer.transform([normalize(text)])
         assert dict(zip(index.tolist(), values.tolist(), strict=True)) == pytest.approx(
@@ -246,25 +249,13 @@ def test_the_models_vectors_are_those_scikit_learns_vectorizer_gives(tmp_path):
         )
 
 
-def test_a_model_learned_apart_is_the_model_learned_here():
-    from app.learning import Learner
-    from app.matching import build_index
-    from app.validation import load_text
-
-    directory = load_text(fixture_text())
-    here, apart = build_index(directory), build_index(directory, Learner())
-    assert apart.model.names == here.model.names
-    assert (apart.model.weights == here.model.weights).all()
-    assert apart.match(MODEL_ABUSE) == here.match(MODEL_ABUSE)
-    assert "abuse" in apart.match(MODEL_ABUSE).topics
-
-
-def test_with_no_process_to_learn_apart_the_model_is_learned_here(monkeypatch, caplog):
-    from app import learning
-    from app.matching import build_index
-    from app.validation import load_text
-
-    monkeypatch.setattr(learning.sys, "executable", "/nonexistent/python")
-    index = build_index(load_text(fixture_text()), learning.Learner())
-    assert "abuse" in index.match(MODEL_ABUSE).topics
-    assert "could not learn the topic model apart" in caplog.text
+def test_tune_says_which_examples_are_too_few_to_hold_out(tmp_path):
+    data = yaml.safe_load(fixture_text())
+    data["topics"][0]["examples"] = {"en": ["my daddy takes all the money i make"]}
+    path = tmp_path / "referrals.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = run("tune", str(path))
+    assert result.exit_code == 1
+    assert f"cannot hold examples out: {data['topics'][0]['id']}:en has a single example" in (
+        result.output
+    )
