@@ -19,7 +19,7 @@ PHRASINGS = TABLES / "phrasings.tsv"  # the first turn's table, which its keywor
 RECALL_FLOOR = 0.80  # lowest today: runaway and basic needs, 88 %
 PRECISION_FLOOR = 0.72  # lowest today: abuse, 77 % (docs/matching.md says why)
 EVERYDAY_FLOOR = 0.90  # today 94.7 %
-EXACT_FLOOR = 0.78  # today 83.2 %
+EXACT_FLOOR = 0.78  # today 83.5 %
 
 
 @pytest.fixture(scope="module")
@@ -57,5 +57,5 @@ def test_most_texts_get_exactly_their_topics_in_their_language(report):
 
 def test_the_older_phrasing_table_still_holds(shipped):
     report = evaluate(shipped[0], read_table(PHRASINGS), shipped[1])
-    assert report.exact >= 0.76 * report.texts  # today 81.8 %
+    assert report.exact >= 0.76 * report.texts  # today 82.1 %
     assert report.everyday_precision >= 0.90  # today 97.0 %
