@@ -5,14 +5,14 @@ scikit-learn (about 70 MB) and the learning's garbage (about 90 MB) would stay i
 count in every worker's memory; learned apart, only the model comes back: plain arrays and
 dictionaries, about 20 MB, which scoring needs nothing but numpy to use.
 
-The learner is a fresh interpreter (`python -m app.learning`), not a fork: the master has threads,
-and a fork copies their locks. It is started before the file is even read, so that it imports
-scikit-learn while the master reads and checks the file, and learns while the master indexes the
-keywords. It reads the examples from its stdin and writes the model to its stdout, both pickled:
-the two ends are this package, in the same virtualenv, as the same user. The job carries a
-fingerprint of topic_model.py as the caller loaded it: a learner that imported other code (the
-files were updated under a running server) refuses, rather than hand back a model of another
-shape.
+The learner is a fresh interpreter (running this module's main()), not a fork: the master has
+threads, and a fork copies their locks. It is started before the file is even read, so that it
+imports scikit-learn while the master reads and checks the file, and learns while the master
+indexes the keywords; having no threads of its own, it forks to fit on both cores. It reads the
+examples from its stdin and writes the model to its stdout, both pickled: the two ends are this
+package, in the same virtualenv, as the same user. The job carries a fingerprint of
+topic_model.py as the caller loaded it: a learner that imported other code (the files were
+updated under a running server) refuses, rather than hand back a model of another shape.
 
 Whatever goes wrong (no process, a crash, a hang past TIMEOUT, an answer that is not a model),
 the model is learned in the calling process instead, and the log says why.
@@ -33,6 +33,14 @@ log = logging.getLogger(__name__)
 TIMEOUT = 60.0  # seconds: the shipped file takes about 3; past this, learn in this process
 CODE = hashlib.sha256(Path(topic_model.__file__).read_bytes()).hexdigest()  # as loaded here
 WRONG_CODE = 3  # the learner's exit status when its topic_model.py is not the caller's
+# The learner imports this module without running the package's __init__ (Flask and the app's
+# other modules: 0.4 s, on the path to the first answer): `app` is made a bare package first.
+PACKAGE = Path(__file__).resolve().parent
+BOOT = (
+    "import sys, types; package = types.ModuleType('app'); "
+    f"package.__path__ = [{str(PACKAGE)!r}]; sys.modules['app'] = package; "
+    "from app.learning import main; main()"
+)
 
 
 class NothingToLearn(Exception):
@@ -53,11 +61,11 @@ class Learner:
         self._talking: threading.Thread | None = None
         try:
             self._process: subprocess.Popen | None = subprocess.Popen(
-                command or [sys.executable, "-m", __name__],
+                command or [sys.executable, "-c", BOOT],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                cwd=Path(__file__).resolve().parent.parent,  # where this package is found
+                cwd=PACKAGE.parent,
             )
         except OSError as error:
             self._process, self._error = None, f"it could not start: {error}"
@@ -136,6 +144,30 @@ class Learner:
             stream.close()
 
 
+_shared: tuple | None = None  # (matrix, columns, strengths): what the forked fitters read
+
+
+def _fit_column(k: int) -> tuple:
+    matrix, columns, strengths = _shared
+    return topic_model.fit(matrix, columns[k], strengths[k])
+
+
+def fit_on_two_cores(matrix, columns: list, strengths: list[float]) -> list[tuple]:
+    """Fit the model's regressions in two forked processes: the learner has no threads, so a
+    fork is safe here, and the master waits on it with both cores idle."""
+    import multiprocessing
+
+    global _shared
+    _shared = (matrix, columns, strengths)  # inherited by the forks, never pickled
+    try:
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            return pool.map(_fit_column, range(len(columns)))
+    except OSError:  # no process to spare: one after another, here
+        return [topic_model.fit(matrix, c, s) for c, s in zip(columns, strengths, strict=True)]
+    finally:
+        _shared = None
+
+
 def main() -> None:
     """Read a pickled (fingerprint, examples, texts, thresholds) on stdin; write the model,
     pickled, on stdout, or exit with WRONG_CODE if this topic_model.py is not the caller's."""
@@ -146,7 +178,9 @@ def main() -> None:
         sys.stderr.write("topic_model.py changed since the server started: restart it\n")
         sys.exit(WRONG_CODE)
     try:
-        learned: TopicModel | str = TopicModel(examples, normal_texts, thresholds)
+        learned: TopicModel | str = TopicModel(
+            examples, normal_texts, thresholds, fit_all=fit_on_two_cores
+        )
     except ValueError:
         learned = "nothing to learn"
     sys.stdout.buffer.write(pickle.dumps(learned, pickle.HIGHEST_PROTOCOL))

@@ -90,7 +90,7 @@ class Why:
         return self.score >= self.threshold
 
 
-def _fit(matrix, wanted: np.ndarray, strength: float) -> tuple[np.ndarray, float]:
+def fit(matrix, wanted: np.ndarray, strength: float) -> tuple[np.ndarray, float]:
     """Return the weights and bias of a logistic regression telling `wanted` rows from the rest."""
     from sklearn.linear_model import LogisticRegression
 
@@ -100,6 +100,11 @@ def _fit(matrix, wanted: np.ndarray, strength: float) -> tuple[np.ndarray, float
     )
     model.fit(matrix, wanted)
     return model.coef_[0], float(model.intercept_[0])
+
+
+def fit_one_by_one(matrix, columns: list, strengths: list[float]) -> list[tuple]:
+    """Return each column's regression (weights, bias), fitted in turn."""
+    return [fit(matrix, wanted, c) for wanted, c in zip(columns, strengths, strict=True)]
 
 
 class TopicModel:
@@ -113,8 +118,14 @@ class TopicModel:
     """
 
     def __init__(
-        self, examples: list[Example], normal_texts: list[str], thresholds: dict[str, float]
+        self,
+        examples: list[Example],
+        normal_texts: list[str],
+        thresholds: dict[str, float],
+        fit_all=fit_one_by_one,
     ):
+        """Learn from the examples; `fit_all(matrix, columns, strengths)` fits the regressions
+        (the learner process fits them on two cores)."""
         self.examples = examples
         matrix = self._learn_vocabulary(normal_texts)
         self.topics: tuple[str, ...] = tuple(
@@ -122,8 +133,7 @@ class TopicModel:
         )
         columns = [np.array([bool(example.topics) for example in examples])]
         columns += [np.array([t in example.topics for example in examples]) for t in self.topics]
-        fitted = [_fit(matrix, columns[0], C_SOME)]
-        fitted += [_fit(matrix, wanted, C_TOPIC) for wanted in columns[1:]]
+        fitted = fit_all(matrix, columns, [C_SOME] + [C_TOPIC] * len(self.topics))
         # one row per n-gram; column 0 says "some topic", then one column per topic
         self.weights = np.ascontiguousarray(np.stack([coef for coef, _ in fitted], axis=1))
         self.bias = np.array([bias for _, bias in fitted])
