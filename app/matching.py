@@ -207,7 +207,7 @@ class Index:
         for normal in normal_texts:
             words.update(normal.split())
         self.known: dict[str, frozenset[str]] = {
-            word: frozenset(self.keys_for(word, search_typos=False)) for word in words
+            word: frozenset(self.keys_for(word)) for word in words
         }
         self.model = learned()
 
@@ -218,17 +218,14 @@ class Index:
             found += [phrase for phrases in seconds.values() for phrase in phrases]
         return found
 
-    def keys_for(self, token: str, search_typos: bool = True) -> set[str]:
-        """Return the keys a texter's word may stand for, typos corrected if `search_typos`.
+    def keys_for(self, token: str) -> set[str]:
+        """Return the keys a word stands for by its stems (_keys_of_words searches typos).
 
         Nothing is cached: no word of a text is kept after its request.
         """
         if token.isdigit():
             return {f"{lang}:{token}" for lang in LANGUAGES} & self.known_keys
-        keys = self._stem_keys(token)
-        if search_typos and self._may_be_typo(token, keys):
-            return self._typo_keys(token)
-        return keys
+        return self._stem_keys(token)
 
     def _keys_of_words(self, tokens: list[str]) -> list[set[str]]:
         """Return each word's keys, with bounded work: past MAX_TYPO_SEARCHES typo searches (the
@@ -237,7 +234,7 @@ class Index:
         for token in tokens:
             keys = self.known.get(token)
             if keys is None:
-                keys = self.keys_for(token, search_typos=False)
+                keys = self.keys_for(token)
             if searches < MAX_TYPO_SEARCHES and not token.isdigit():
                 if self._may_be_typo(token, keys):
                     searches += 1
@@ -441,7 +438,8 @@ def example_warnings(directory: Directory, index: Index) -> list[tuple[int, str]
     first: dict[str, Example] = {}
     for example in examples(directory):
         name = example.name
-        seen = first.setdefault(normalize(example.text), example)
+        normal = normalize(example.text)
+        seen = first.setdefault(normal, example)
         if set(seen.topics) != set(example.topics):
             warnings.append(
                 (
@@ -451,7 +449,6 @@ def example_warnings(directory: Directory, index: Index) -> list[tuple[int, str]
                 )
             )
             continue
-        normal = normalize(example.text)
         for topic, (keyword, _, _) in index.keywords_in(normal.split()).items():
             if topic not in example.topics:
                 warnings.append(
