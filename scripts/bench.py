@@ -267,23 +267,22 @@ class Server:
             return []
         return [int(child) for child in children]
 
-    def rss_mb(self) -> list[float]:
-        """Return each worker's resident memory (VmRSS), in MB."""
+    def _workers_mb(self, file: str, field: str) -> list[float]:
+        """Return a memory figure of each worker, read from /proc/PID/`file`, in MB."""
         sizes = []
         for pid in self.workers():
-            status = Path(f"/proc/{pid}/status").read_text()
-            kilobytes = int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))
+            text = Path(f"/proc/{pid}/{file}").read_text()
+            kilobytes = int(re.search(rf"^{field}:\s+(\d+) kB", text, re.M).group(1))
             sizes.append(kilobytes / 1024)
         return sizes
 
+    def rss_mb(self) -> list[float]:
+        """Return each worker's resident memory (VmRSS), in MB."""
+        return self._workers_mb("status", "VmRSS")
+
     def pss_mb(self) -> list[float]:
         """Return each worker's proportional share of memory (Pss): shared pages split."""
-        sizes = []
-        for pid in self.workers():
-            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-            kilobytes = int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1))
-            sizes.append(kilobytes / 1024)
-        return sizes
+        return self._workers_mb("smaps_rollup", "Pss")
 
     def failures(self) -> int:
         """Return how many requests the app answered with its fallback after an exception."""
