@@ -160,15 +160,18 @@ class TopicModel:
             )
             for word in words
         }
-        counted = []  # per example: its n-grams' numbers, and how often each is in it
+        found = []  # per example: the numbers of its n-grams, once per use
         for normal in normal_texts:
             used = normal.split()[:MAX_WORDS]
             pairs = [numbers.setdefault(f"p {a} {b}", len(numbers)) for a, b in pairwise(used)]
             parts = [word_numbers[word] for word in used] + [np.array(pairs, dtype=np.intp)]
-            counted.append(np.unique(np.concatenate(parts), return_counts=True))
-        found_in = np.bincount(
-            np.concatenate([grams for grams, _ in counted]), minlength=len(numbers)
-        )
+            found.append(np.concatenate(parts))
+        # every (example, n-gram) once, with how often the n-gram is in the example: one pass
+        # over all examples at once rather than a numpy call per example
+        rows = np.repeat(np.arange(len(found)), [len(grams) for grams in found])
+        pairs_at, tf = np.unique(rows * len(numbers) + np.concatenate(found), return_counts=True)
+        rows, grams = np.divmod(pairs_at, len(numbers))
+        found_in = np.bincount(grams, minlength=len(numbers))
         everything = list(numbers)
         kept = sorted(everything[n] for n in np.flatnonzero(found_in >= MIN_DF))
         if not kept:
@@ -184,22 +187,15 @@ class TopicModel:
         # such words, so scoring it is a dictionary lookup per word. Built from staff's examples
         # only; a texter's word that is not among them is split afresh and never kept.
         self.known_words: dict[str, np.ndarray] = {}
-        for word, grams in word_numbers.items():
-            columns = column[grams]
+        for word, grams_of_word in word_numbers.items():
+            columns = column[grams_of_word]
             self.known_words[word] = columns[columns >= 0]
-        rows = []
-        for grams, tf in counted:
-            columns = column[grams]
-            rows.append(self._weigh(columns[columns >= 0], tf[columns >= 0]))
-        ends = np.cumsum([0] + [len(index) for index, _ in rows])
-        matrix = csr_matrix(
-            (
-                np.concatenate([values for _, values in rows]),
-                np.concatenate([index for index, _ in rows]),
-                ends,
-            ),
-            shape=(len(rows), len(kept)),
-        )
+        columns = column[grams]
+        keep = columns >= 0
+        rows, columns, tf = rows[keep], columns[keep], tf[keep]
+        values = (1.0 + np.log(tf)) * self.idf[columns]  # sublinear tf, as _weigh
+        values /= np.sqrt(np.bincount(rows, weights=values * values, minlength=len(found)))[rows]
+        matrix = csr_matrix((values, (rows, columns)), shape=(len(found), len(kept)))
         matrix.sort_indices()
         return matrix
 
