@@ -144,26 +144,25 @@ class Learner:
             stream.close()
 
 
-_shared: tuple | None = None  # (matrix, columns, strengths): what the forked fitters read
+_shared: list | None = None  # the questions (see topic_model.fit_one_by_one) the forks read
 
 
-def _fit_column(k: int) -> tuple:
-    matrix, columns, strengths = _shared
-    return topic_model.fit(matrix, columns[k], strengths[k])
+def _fit_question(k: int) -> tuple:
+    return topic_model.fit(*_shared[k])
 
 
-def fit_on_two_cores(matrix, columns: list, strengths: list[float]) -> list[tuple]:
+def fit_on_two_cores(questions: list[tuple]) -> list[tuple]:
     """Fit the model's regressions in two forked processes: the learner has no threads, so a
     fork is safe here, and the master waits on it with both cores idle."""
     import multiprocessing
 
     global _shared
-    _shared = (matrix, columns, strengths)  # inherited by the forks, never pickled
+    _shared = questions  # inherited by the forks, never pickled
     try:
         with multiprocessing.get_context("fork").Pool(2) as pool:
-            return pool.map(_fit_column, range(len(columns)))
+            return pool.map(_fit_question, range(len(questions)))
     except OSError:  # no process to spare: one after another, here
-        return [topic_model.fit(matrix, c, s) for c, s in zip(columns, strengths, strict=True)]
+        return topic_model.fit_one_by_one(questions)
     finally:
         _shared = None
 

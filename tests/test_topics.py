@@ -156,6 +156,21 @@ def test_a_text_with_nothing_the_examples_taught_gets_no_topic_from_the_model(tm
         assert "topics: none" in result.output, (text, result.output)
 
 
+def test_examples_of_a_single_topic_teach_it(tmp_path):
+    # with one topic taught, "which topic, if some" has one answer: only "some topic" is learned
+    data = yaml.safe_load(fixture_text())
+    for topic in data["topics"]:
+        topic.pop("examples", None)
+    runaway = next(topic for topic in data["topics"] if topic["id"] == "runaway")
+    runaway["examples"] = {"en": ["zibble zabble zoo", "zibble zabble", "zoo zibble zabble"]}
+    data["everyday"] = {"en": ["what time is practice", "practice is at five", "what time"]}
+    data.pop("several", None)
+    path = tmp_path / "referrals.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert "topics: runaway" in run("ask", "zibble zabble tonight", "--path", str(path)).output
+    assert "topics: none" in run("ask", "what time is it", "--path", str(path)).output
+
+
 MISSING_LINE = "800-555-0107"  # the fixture's missing-children line
 
 
