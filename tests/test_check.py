@@ -179,6 +179,20 @@ MISTAKES = [
         "is not a keyword: write one word in capitals",
     ),
     (
+        "example that is not text",
+        "        - my mom slapped me so hard my ear is ringing\n",
+        "        - 42\n",
+        "        - 42",
+        "42 is not of type 'string'",
+    ),
+    (
+        "empty example among many",
+        "        - is there a food bank open on sundays in south la\n",
+        '        - ""\n',
+        '        - ""',
+        "should be non-empty",
+    ),
+    (
         "repeated key",
         "    ivr_digit: 4\n",
         "    ivr_digit: 4\n    ivr_digit: 8\n",
