@@ -253,7 +253,7 @@ def test_the_models_vectors_are_those_scikit_learns_vectorizer_gives(tmp_path):
     assert list(vectorizer.get_feature_names_out()) == list(model.names)
     starts, rows, weights = model.by_gram
     learned = csc_matrix((weights, rows, starts), shape=expected.shape)
-    assert abs(expected - learned).max() < 1e-12
+    assert abs(expected - learned).max() < 1e-6  # kept in single precision, to rank examples
     long = " ".join(f"w{n % 50}" for n in range(MAX_WORDS + 40))  # words past MAX_WORDS unused
     probes = ("my uncle does things to me", "zzz unknown words", "a", "", "me me me me my my")
     for text in (*probes, long, "x" * (MAX_WORD + 10) + " uncle", "uncle" * 9):
