@@ -317,7 +317,10 @@ class Index:
             votes[language] += 1
         found = set(keywords)
         if self.model is not None:
-            found |= self.model.topics_of(normal)
+            topics, spanish = self.model.read(normal)
+            found |= topics
+            if votes["es"] == votes["en"]:  # no word of the lists, or as many of each
+                votes["es"] += spanish  # the examples' n-grams decide
         language = "es" if votes["es"] > votes["en"] else "en"
         return Match(tuple(sorted(found, key=self.order.__getitem__)), language)
 

@@ -62,7 +62,10 @@ def test_unmatched_text_gets_the_lead_and_words_to_send(signed_post):
     [
         ("me escapé de casa", "Línea de Ayuda 24/7: 800-555-0100"),
         ("me escape de casa", "Línea de Ayuda 24/7: 800-555-0100"),
+        # no word of the language lists: the examples' n-grams say which language it is
+        ("buenas tardes", "Línea de Ayuda 24/7: 800-555-0100"),
         ("I ran away", "24/7 Help Line: 800-555-0100"),
+        ("good afternoon", "24/7 Help Line: 800-555-0100"),
     ],
 )
 def test_spanish_texts_get_spanish_replies(signed_post, text, first_line):
