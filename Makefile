@@ -40,7 +40,7 @@ format: $(STAMP)
 # The matcher's precision and recall on the held-out table (never used to write or tune the
 # examples) and on the older phrasing table.
 eval: $(STAMP)
-	$(BIN)/referral-bot eval tests/heldout.tsv tests/fresh.tsv tests/development.tsv tests/development2.tsv tests/phrasings.tsv
+	$(BIN)/referral-bot eval tests/heldout.tsv tests/fresh.tsv tests/fresh2.tsv tests/development.tsv tests/development2.tsv tests/phrasings.tsv
 
 # Suggest each topic's threshold by cross-validation on the examples (never the held-out table).
 tune: $(STAMP)
