@@ -37,8 +37,8 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The matcher's precision and recall on the held-out table (never used to write or tune the
-# examples) and on the older phrasing table.
+# The matcher's precision and recall on every labelled table: held-out and fresh (never used to
+# choose anything), development (which chose the model's settings), the first turn's phrasings.
 eval: $(STAMP)
 	$(BIN)/referral-bot eval tests/heldout.tsv tests/fresh.tsv tests/fresh2.tsv tests/development.tsv tests/development2.tsv tests/phrasings.tsv
 

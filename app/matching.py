@@ -319,8 +319,8 @@ class Index:
         if self.model is not None:
             topics, spanish = self.model.read(normal)
             found |= topics
-            if votes["es"] == votes["en"]:  # no word of the lists, or as many of each
-                votes["es"] += spanish  # the examples' n-grams decide
+            if votes["es"] == votes["en"] and spanish:  # no word of the lists, or as many of
+                votes["es"] += 1  # each: the examples' n-grams decide
         language = "es" if votes["es"] > votes["en"] else "en"
         return Match(tuple(sorted(found, key=self.order.__getitem__)), language)
 

@@ -35,6 +35,7 @@ CHARS = (4, 5)
 # shipped file) does; markup ("<Response><Dial>", 0.75: "dial" has "dia") and "k" do not.
 SPANISH_GRAMS = 2
 SPANISH_ODDS = 1.0
+SHRINK = 2.0  # examples' worth of the pooled rate each language's rate of an n-gram starts from
 MAX_WORDS = 300  # words scored per text: a text's need is said long before this
 MAX_WORD = 24  # characters of a word used for n-grams: longer "words" are noise
 
@@ -165,24 +166,15 @@ class TopicModel:
         # one row per n-gram; column 0 says "some topic", then one column per topic
         self.weights = np.ascontiguousarray(np.stack([coef for coef, _ in fitted], axis=1))
         self.bias = np.array([bias for _, bias in fitted])
+        self.spanish_odds = _spanish_odds(matrix, examples)
         # The examples as vectors, column by column (n-gram by n-gram), to find the nearest ones.
-        # Plain arrays: a process that only scores texts never needs scipy.
-        # How much more often each n-gram is in the Spanish examples than in the English ones
-        # (naive Bayes' log odds, smoothed): what a text's words alone cannot tell of its
-        # language, the examples' n-grams can ("buenas tardes", "me escape hace 2 dias").
-        spanish = np.array([example.language == "es" for example in examples])
-        present = matrix.copy()
-        present.data[:] = 1.0
-        share = [
-            (np.asarray(present[rows].sum(axis=0)).ravel() + 1.0) / (rows.sum() + 2.0)
-            for rows in (spanish, ~spanish)
-        ]
-        self.spanish_odds = np.log(share[0]) - np.log(share[1])
-        # Single precision: it only ranks examples, and each worker keeps a copy (6 MB less).
+        # Plain arrays: a process that only scores texts never needs scipy. Single precision:
+        # they only rank examples, and each worker keeps a copy (6 MB less). scipy's indices are
+        # already int32 for any file under the size limit (validation.MAX_FILE_BYTES).
         by_gram = matrix.tocsc()
         self.by_gram = (
-            by_gram.indptr.astype(np.int32),
-            by_gram.indices.astype(np.int32),
+            by_gram.indptr.astype(np.int32, copy=False),
+            by_gram.indices.astype(np.int32, copy=False),
             by_gram.data.astype(np.float32),
         )
         self.thresholds = {t: thresholds.get(t) or THRESHOLD for t in self.topics}
@@ -237,7 +229,7 @@ class TopicModel:
         columns = column[grams]
         keep = columns >= 0
         rows, columns, tf = rows[keep], columns[keep], tf[keep]
-        values = (1.0 + np.log(tf)) * self.idf[columns]  # sublinear tf, as _weigh
+        values = self._tfidf(columns, tf)
         values /= np.sqrt(np.bincount(rows, weights=values * values, minlength=len(found)))[rows]
         matrix = csr_matrix((values, (rows, columns)), shape=(len(found), len(kept)))
         matrix.sort_indices()
@@ -267,8 +259,12 @@ class TopicModel:
         """Return the n-grams' columns and their tf-idf values, unit length."""
         if not len(index):
             return index, np.zeros(0)
-        values = (1.0 + np.log(tf)) * self.idf[index]  # sublinear tf
+        values = self._tfidf(index, tf)
         return index, values / np.sqrt(values @ values)
+
+    def _tfidf(self, columns: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        """Return the n-grams' weights before scaling to unit length: sublinear tf times idf."""
+        return (1.0 + np.log(tf)) * self.idf[columns]
 
     def scores(self, normal: str) -> dict[str, float]:
         """Return the model's score for each topic (0 to 1), and EVERYDAY's: how sure it is that
@@ -316,6 +312,26 @@ class TopicModel:
             tuple(dict.fromkeys(top))[:count],
             tuple(self.examples[i] for i in own if similar[i] > 0),
         )
+
+
+def _spanish_odds(matrix, examples: list[Example]) -> np.ndarray:
+    """Return, per n-gram, the log odds of its being in a Spanish rather than an English example.
+
+    Naive Bayes' rates, each smoothed towards the n-gram's rate among all the examples (SHRINK
+    examples' worth): an n-gram as common in both languages, or in a file of one language only,
+    gets 0 and never tips a text either way. What a text's words alone cannot tell of its
+    language, the examples' n-grams can ("buenas tardes", "me escape hace 2 dias").
+    """
+    spanish = np.array([example.language == "es" for example in examples])
+    present = matrix.copy()
+    present.data[:] = 1.0
+    counts = [np.asarray(present[rows].sum(axis=0)).ravel() for rows in (spanish, ~spanish)]
+    pooled = (counts[0] + counts[1]) / len(examples)
+    rates = [
+        (count + SHRINK * pooled) / (rows.sum() + SHRINK)
+        for count, rows in zip(counts, (spanish, ~spanish), strict=True)
+    ]
+    return (np.log(rates[0]) - np.log(rates[1])).astype(np.float32)
 
 
 def can_learn(examples: list[Example]) -> bool:

@@ -262,7 +262,10 @@ def _validator() -> jsonschema.protocols.Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
-ID = re.compile(r"[a-z][a-z0-9_]*")  # the schema's $defs/id
+@cache
+def _id() -> re.Pattern:
+    """Return the schema's pattern of an id."""
+    return re.compile(_validator().schema["$defs"]["id"]["pattern"])
 
 
 def _plain_texts(texts: object) -> bool:
@@ -279,7 +282,7 @@ def _plain_several(items: object) -> bool:
         and item["text"]
         and isinstance(item["topics"], list)
         and len(item["topics"]) >= 2
-        and all(isinstance(topic, str) and ID.fullmatch(topic) for topic in item["topics"])
+        and all(isinstance(topic, str) and _id().search(topic) for topic in item["topics"])
         and len(set(item["topics"])) == len(item["topics"])
         for item in items
     )
@@ -300,8 +303,9 @@ def _lighter(data: dict) -> dict:
             return languages
         return {lang: [] if plain(texts) else texts for lang, texts in languages.items()}
 
-    light["everyday"] = emptied(data.get("everyday"), _plain_texts)
-    light["several"] = emptied(data.get("several"), _plain_several)
+    for key, plain in (("everyday", _plain_texts), ("several", _plain_several)):
+        if key in data:
+            light[key] = emptied(data[key], plain)
     if isinstance(data.get("topics"), list):
         light["topics"] = [
             {**topic, "examples": emptied(topic["examples"], _plain_texts)}
@@ -309,7 +313,7 @@ def _lighter(data: dict) -> dict:
             else topic
             for topic in data["topics"]
         ]
-    return {key: value for key, value in light.items() if key in data}
+    return light
 
 
 def _schema_problems(data: dict, lines: dict[Path_, int]) -> list[Problem]:

@@ -171,6 +171,19 @@ def test_examples_of_a_single_topic_teach_it(tmp_path):
     assert "topics: none" in run("ask", "what time is it", "--path", str(path)).output
 
 
+def test_a_file_of_one_language_never_tips_a_text_to_the_other(tmp_path):
+    # with no Spanish example, no n-gram is more Spanish than English: the word lists decide
+    data = yaml.safe_load(fixture_text())
+    for topic in data["topics"]:
+        topic.get("examples", {}).pop("es", None)
+    data["everyday"].pop("es", None)
+    data.pop("several", None)
+    path = tmp_path / "referrals.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    for text in ("hello", "good afternoon", "zibble zabble"):
+        assert "language en" in run("ask", text, "--path", str(path)).output, text
+
+
 MISSING_LINE = "800-555-0107"  # the fixture's missing-children line
 
 
@@ -222,6 +235,18 @@ def test_check_refuses_a_text_under_several_with_one_topic(referrals_file):
     assert said in result.output
 
 
+def test_check_names_the_line_of_a_one_topic_entry_after_good_ones(referrals_file):
+    # good entries before it must not move the error's place (check skips plainly good lists)
+    add_several(referrals_file, ["runaway", "missing"], ["we both left", "she left too", "x y"])
+    good, bad = "{topics: [runaway, missing], text: x y}", "{topics: [runaway], text: x y}"
+    edit(referrals_file, good, bad)
+    result = run("check", str(referrals_file))
+    assert result.exit_code == 1
+    line = line_of(referrals_file, "topics: [runaway], text: x y")
+    said = f"{referrals_file}:{line}: several.en[2].topics: ['runaway'] names one topic"
+    assert said in result.output, result.output
+
+
 def test_check_warns_of_an_example_under_a_topic_and_under_several(referrals_file):
     add_example(referrals_file, "abuse", "my dad hits me so i left last night")
     add_several(referrals_file, ["abuse", "runaway"], ["my dad hits me so i left last night"])
@@ -251,9 +276,11 @@ def test_the_models_vectors_are_those_scikit_learns_vectorizer_gives(tmp_path):
     vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=MIN_DF)
     expected = vectorizer.fit_transform(texts)
     assert list(vectorizer.get_feature_names_out()) == list(model.names)
-    starts, rows, weights = model.by_gram
-    learned = csc_matrix((weights, rows, starts), shape=expected.shape)
-    assert abs(expected - learned).max() < 1e-6  # kept in single precision, to rank examples
+    learned = TopicModel.__new__(TopicModel)._learn_vocabulary(texts)  # what the model fits
+    assert abs(expected - learned).max() < 1e-12
+    starts, rows, weights = model.by_gram  # kept in single precision, to rank examples
+    kept = csc_matrix((weights, rows, starts), shape=expected.shape)
+    assert abs(expected - kept).max() < 1e-6
     long = " ".join(f"w{n % 50}" for n in range(MAX_WORDS + 40))  # words past MAX_WORDS unused
     probes = ("my uncle does things to me", "zzz unknown words", "a", "", "me me me me my my")
     for text in (*probes, long, "x" * (MAX_WORD + 10) + " uncle", "uncle" * 9):
