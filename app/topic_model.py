@@ -8,7 +8,7 @@ milliseconds of a vectorizer's per-call overhead. Nothing of a scored text is ke
 
 from collections import Counter
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import chain, pairwise
 
 import numpy as np
 
@@ -41,12 +41,22 @@ MAX_WORD = 24  # characters of a word used for n-grams: longer "words" are noise
 
 
 def features(normal: str) -> list[str]:
-    """Return the n-grams of a normalised text: words, word pairs, characters within words."""
+    """Return the n-grams of a normalised text: words, runs of words, characters within words."""
     words = normal.split()[:MAX_WORDS]
-    grams = [f"p {a} {b}" for a, b in pairwise(words)]
+    grams = runs(words)
     for word in words:
         grams += word_features(word)
     return grams
+
+
+def runs(words: list[str]) -> list[str]:
+    """Return the runs of two and of three words in `words`, in order.
+
+    Three words tell what two cannot: "not like he" hits, "gave away my" things, "la renta de".
+    """
+    return [f"p {a} {b}" for a, b in pairwise(words)] + [
+        f"t {a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)
+    ]
 
 
 def word_features(word: str) -> list[str]:
@@ -60,10 +70,10 @@ def word_features(word: str) -> list[str]:
 
 
 def describe(gram: str) -> str:
-    """Return an n-gram as staff read it: a word, a pair of words, or letters of a word."""
+    """Return an n-gram as staff read it: a word, words in a row, or letters of a word."""
     if gram.startswith("w "):
         return f"the word '{gram[2:]}'"
-    if gram.startswith("p "):
+    if gram.startswith(("p ", "t ")):
         return f"the words '{gram[2:]}'"
     letters = gram.strip("<>")
     if gram.startswith("<") and gram.endswith(">"):
@@ -130,6 +140,43 @@ def fit_one_by_one(questions: list[tuple]) -> list[tuple]:
     return [fit(matrix, wanted, c) for matrix, wanted, c in questions]
 
 
+class _Runs:
+    """The runs of two and of three words inside each example, numbered from 0 (pairs first),
+    found from the examples' word numbers with numpy: no string is made for a run until it is
+    known to be learned (in MIN_DF examples), and most are not."""
+
+    def __init__(self, ids: np.ndarray, example_of: np.ndarray, words: list[str]):
+        """`ids`: every example's words' numbers (in `words`), one example after another;
+        `example_of`: the example of each."""
+        self.words = words
+        width = len(words)
+        # every two words in a row, across examples too: numbered to name three in a row
+        self.codes, rank = np.unique(ids[:-1] * width + ids[1:], return_inverse=True)
+        two = example_of[1:] == example_of[:-1]  # the two words are in one example
+        three = two[:-1] & two[1:]
+        self.pairs, pair_number = np.unique(rank[two], return_inverse=True)
+        self.triples, triple_number = np.unique(
+            rank[:-1][three] * width + ids[2:][three], return_inverse=True
+        )
+        self.rows = np.concatenate([example_of[:-1][two], example_of[:-2][three]])
+        self.numbers = np.concatenate([pair_number, len(self.pairs) + triple_number])
+        self.count = len(self.pairs) + len(self.triples)
+
+    def names(self, numbers: np.ndarray) -> list[str]:
+        """Return the runs' n-grams ("p a b", "t a b c"), number by number (in order)."""
+        words, width = self.words, len(self.words)
+        is_pair = numbers < len(self.pairs)
+        first, second = np.divmod(self.codes[self.pairs[numbers[is_pair]]], width)
+        rank, third = np.divmod(self.triples[numbers[~is_pair] - len(self.pairs)], width)
+        one, two = np.divmod(self.codes[rank], width)
+        return [
+            f"p {words[a]} {words[b]}" for a, b in zip(first.tolist(), second.tolist(), strict=True)
+        ] + [
+            f"t {words[a]} {words[b]} {words[c]}"
+            for a, b, c in zip(one.tolist(), two.tolist(), third.tolist(), strict=True)
+        ]
+
+
 class TopicModel:
     """Learned weights: a score per topic for any text, and the examples behind them.
 
@@ -188,34 +235,45 @@ class TopicModel:
         """
         from scipy.sparse import csr_matrix
 
-        numbers: dict[str, int] = {}  # every n-gram of the examples, numbered as first seen
-        words = dict.fromkeys(word for normal in normal_texts for word in normal.split())
-        word_numbers = {
-            word: np.array(
-                [numbers.setdefault(g, len(numbers)) for g in word_features(word)], dtype=np.intp
-            )
-            for word in words
-        }
-        found = []  # per example: the numbers of its n-grams, once per use
+        numbers: dict[str, int] = {}  # every word's n-gram, numbered as first seen
+        words = list(dict.fromkeys(word for normal in normal_texts for word in normal.split()))
+        word_id = {word: i for i, word in enumerate(words)}
+        split = [[numbers.setdefault(g, len(numbers)) for g in word_features(w)] for w in words]
+        sizes = np.array([len(grams) for grams in split], dtype=np.intp)  # n-grams per word
+        starts = np.cumsum(sizes) - sizes  # where each word's n-grams start in `letters`
+        letters = np.fromiter(chain.from_iterable(split), dtype=np.intp, count=int(sizes.sum()))
+        used_ids: list[int] = []  # every example's words, in turn
+        word_counts = []
         for normal in normal_texts:
             used = normal.split()[:MAX_WORDS]
-            pairs = [numbers.setdefault(f"p {a} {b}", len(numbers)) for a, b in pairwise(used)]
-            parts = [word_numbers[word] for word in used] + [np.array(pairs, dtype=np.intp)]
-            found.append(np.concatenate(parts))
-        # every (example, n-gram) once, with how often the n-gram is in the example: one pass
-        # over all examples at once rather than a numpy call per example
-        rows = np.repeat(np.arange(len(found)), [len(grams) for grams in found])
-        pairs_at, tf = np.unique(rows * len(numbers) + np.concatenate(found), return_counts=True)
-        rows, grams = np.divmod(pairs_at, len(numbers))
-        found_in = np.bincount(grams, minlength=len(numbers))
-        everything = list(numbers)
-        kept = sorted(everything[n] for n in np.flatnonzero(found_in >= MIN_DF))
+            used_ids += map(word_id.__getitem__, used)
+            word_counts.append(len(used))
+        ids = np.array(used_ids, dtype=np.intp)
+        example_of = np.repeat(np.arange(len(normal_texts)), word_counts)  # of each used word
+        # each used word's n-grams, gathered in one numpy step rather than one per example
+        lengths = sizes[ids]
+        before = np.cumsum(lengths) - lengths
+        at = np.repeat(starts[ids] - before, lengths) + np.arange(int(lengths.sum()))
+        runs_found = _Runs(ids, example_of, words)  # numbered after the words' n-grams
+        rows = np.concatenate([np.repeat(example_of, lengths), runs_found.rows])
+        grams = np.concatenate([letters[at], len(numbers) + runs_found.numbers])
+        total = len(numbers) + runs_found.count
+        # every (example, n-gram) once, with how often the n-gram is in the example
+        pairs_at, tf = np.unique(rows * total + grams, return_counts=True)
+        rows, grams = np.divmod(pairs_at, total)
+        found_in = np.bincount(grams, minlength=total)
+        learned = np.flatnonzero(found_in >= MIN_DF)
+        of_words = list(numbers)
+        named = [of_words[n] for n in learned[learned < len(numbers)].tolist()]
+        named += runs_found.names(learned[learned >= len(numbers)] - len(numbers))
+        order = sorted(range(len(named)), key=named.__getitem__)
+        kept = [named[i] for i in order]
         if not kept:
             raise ValueError("no n-gram is in two examples: nothing to learn from")
+        kept_numbers = learned[np.array(order, dtype=np.intp)]
         self.names = kept  # the n-gram of each column, for explanations
         self.vocabulary: dict[str, int] = {gram: j for j, gram in enumerate(kept)}
-        kept_numbers = np.array([numbers[gram] for gram in kept], dtype=np.intp)
-        column = np.full(len(numbers), -1, dtype=np.intp)  # number -> column, -1 if not kept
+        column = np.full(total, -1, dtype=np.intp)  # number -> column, -1 if not kept
         column[kept_numbers] = np.arange(len(kept))
         # how rare each n-gram is among the examples, smoothed as scikit-learn does
         self.idf = np.log((1 + len(normal_texts)) / (1 + found_in[kept_numbers])) + 1.0
@@ -223,15 +281,17 @@ class TopicModel:
         # such words, so scoring it is a dictionary lookup per word. Built from staff's examples
         # only; a texter's word that is not among them is split afresh and never kept.
         self.known_words: dict[str, np.ndarray] = {}
-        for word, grams_of_word in word_numbers.items():
-            columns = column[grams_of_word]
+        for word, start, size in zip(words, starts.tolist(), sizes.tolist(), strict=True):
+            columns = column[letters[start : start + size]]
             self.known_words[word] = columns[columns >= 0]
         columns = column[grams]
         keep = columns >= 0
         rows, columns, tf = rows[keep], columns[keep], tf[keep]
         values = self._tfidf(columns, tf)
-        values /= np.sqrt(np.bincount(rows, weights=values * values, minlength=len(found)))[rows]
-        matrix = csr_matrix((values, (rows, columns)), shape=(len(found), len(kept)))
+        values /= np.sqrt(np.bincount(rows, weights=values * values, minlength=len(normal_texts)))[
+            rows
+        ]
+        matrix = csr_matrix((values, (rows, columns)), shape=(len(normal_texts), len(kept)))
         matrix.sort_indices()
         return matrix
 
@@ -252,7 +312,7 @@ class TopicModel:
             self._indices(word_features(word)) if part is None else part
             for word, part in zip(words, parts, strict=True)
         ]
-        parts.append(self._indices([f"p {a} {b}" for a, b in pairwise(words)]))
+        parts.append(self._indices(runs(words)))
         return self._weigh(*np.unique(np.concatenate(parts), return_counts=True))
 
     def _weigh(self, index: np.ndarray, tf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

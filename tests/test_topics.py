@@ -276,6 +276,7 @@ def test_the_models_vectors_are_those_scikit_learns_vectorizer_gives(tmp_path):
     vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=MIN_DF)
     expected = vectorizer.fit_transform(texts)
     assert list(vectorizer.get_feature_names_out()) == list(model.names)
+    assert {name[:2] for name in model.names} >= {"w ", "p ", "t "}  # words, two and three in a row
     learned = TopicModel.__new__(TopicModel)._learn_vocabulary(texts)  # what the model fits
     assert abs(expected - learned).max() < 1e-12
     starts, rows, weights = model.by_gram  # kept in single precision, to rank examples
@@ -301,3 +302,11 @@ def test_tune_says_which_examples_are_too_few_to_hold_out(tmp_path):
     assert f"cannot hold examples out: {data['topics'][0]['id']}:en has a single example" in (
         result.output
     )
+
+
+def test_explanations_read_runs_of_words_as_words():
+    from app.topic_model import describe
+
+    assert describe("p my pimp") == "the words 'my pimp'"
+    assert describe("t not like he") == "the words 'not like he'"
+    assert describe("<pimp") == "a word starting 'pimp'"
