@@ -89,6 +89,31 @@ def test_words_inflections_typos_and_near_misses(index, text, topics):
     assert index.match(text).topics == topics
 
 
+@pytest.mark.parametrize(
+    ("text", "topics"),
+    [
+        ("its not like he hits me, i just hate it there", ()),
+        ("nobody hurts me", ()),
+        ("no one is hurting me", ()),
+        ("no ones hurting me", ()),
+        ("im not running away, im running a 5k", ()),  # "not" between the keyword's words
+        ("i didnt run away, i just need food", ("basic_needs",)),
+        ("he never touched me", ()),
+        ("no me pega, nomas me grita", ()),
+        ("nadie me pega", ()),
+        # what does not deny
+        ("he hits me and i dont want to go home", ("abuse", "runaway")),  # its own "dont"
+        ("ya no aguanto, me venden", ("trafficking",)),  # "no" denies the next word only
+        ("no tengo donde dormir", ("runaway",)),
+        ("no one helps, my dad hits me", ("abuse",)),
+        ("i cant stop cutting", ("crisis",)),
+        ("not gonna lie he hits me", ("abuse",)),  # "not" is four words back
+    ],
+)
+def test_a_keyword_the_text_denies_is_left_to_the_model(index, text, topics):
+    assert index.match(text).topics == topics
+
+
 def test_several_topics_in_one_text_are_all_found(index):
     match = index.match("i was trafficked, ran away and im hungry")
     assert set(match.topics) == {"trafficking", "runaway", "basic_needs"}
