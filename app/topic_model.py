@@ -261,8 +261,8 @@ class TopicModel:
         grams = np.concatenate([letters[at], len(numbers) + runs_found.numbers])
         total = len(numbers) + runs_found.count
         # every (example, n-gram) once, with how often the n-gram is in the example
-        pairs_at, tf = np.unique(rows * total + grams, return_counts=True)
-        rows, grams = np.divmod(pairs_at, total)
+        cells, tf = np.unique(rows * total + grams, return_counts=True)
+        rows, grams = np.divmod(cells, total)
         found_in = np.bincount(grams, minlength=total)
         learned = np.flatnonzero(found_in >= MIN_DF)
         of_words = list(numbers)
