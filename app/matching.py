@@ -30,17 +30,25 @@ MAX_TOKENS = 400  # words of a text that are matched: a 1,600-character text has
 MAX_TYPO_SEARCHES = 8  # per text (real texts need 2 at most): the costliest step of a match
 MAX_PHRASE_CHECKS = 2000  # per text: "me me me ..." would try every phrase that starts with "me"
 MIN_STEM = 4  # shorter stems are too loose ("comida" -> "com" would match "como")
-# Words that deny what follows ("its not like he hits me", "nadie me pega"): a keyword found
-# within DENIAL_REACH words after one, or with one between its words ("im not running away"),
-# is not taken as certain, and the model decides. "no" and "ni" deny only the next word ("ya no
-# aguanto, me venden" still says "me venden"), and "no one". A keyword's own words never deny it
-# ("dont want to go home"). On the examples, each scored by a model that did not learn from it,
-# this takes 48 topics from texts that deny them, and no topic the model does not give back.
+# Words that deny a keyword after them ("its not like he hits me", "nobody hurts me", "nadie me
+# pega"), which is then not a certainty: the model decides, when there is one. Only the words
+# in DENIAL_FILLERS may stand between, DENIAL_REACH words back at most, so "nobody knows he
+# touches me", "im not safe, he hits me" and "i dont want to sell my body" keep their keyword.
+# "no" and "ni" deny only across Spanish clitics ("no me pega", "no es que me pegue"), never
+# English words ("no, he hits me"), unless "no one". A denying word said to someone ("le dije a
+# nadie", "told nobody") denies nothing, nor do a keyword's own words ("dont want to go home").
+# Between a keyword's words, only DENIALS deny ("im not running away", "i didnt run away").
 DENIALS = frozenset(
     "not dont didnt doesnt isnt wasnt arent werent aint never wont havent hasnt "
     "nobody nobodys noone nadie nunca jamas tampoco".split()
 )
 NEAR_DENIALS = frozenset(("no", "ni"))
+SPANISH_CLITICS = frozenset("me te le lo la les nos es que q".split())
+DENIAL_FILLERS = SPANISH_CLITICS | frozenset(
+    "like he she they it anyone anybody someone somebody one ones is was are were really "
+    "even ever been being actually that him her them ha han".split()
+)
+SAID_TO = frozenset("a to told tell telling dije dijo digas conte".split())
 DENIAL_REACH = 3
 APOSTROPHES = "'’‘`´"  # noqa: RUF001 - the look-alikes are the point
 
@@ -160,20 +168,23 @@ class _Phrase:
     keyword: str
     words: frozenset[str]  # the keyword's own words, normalised
 
-    def denied(self, tokens: list[str], start: int) -> bool:
-        """Whether the text denies this keyword, found at `start` (see DENIALS)."""
-        between = tokens[start + 1 : start + len(self.keys)]  # holds a gap word, if any
-        if any(w in DENIALS or w in NEAR_DENIALS for w in between if w not in self.words):
-            return True
-        for reach in range(1, min(DENIAL_REACH, start) + 1):
-            word = tokens[start - reach]
+    def denial(self, tokens: list[str], start: int, end: int) -> str | None:
+        """Return the word by which the text denies this keyword, found at tokens[start:end]
+        with any gap words, or None (see DENIALS)."""
+        for word in tokens[start + 1 : end]:
+            if word in DENIALS and word not in self.words:
+                return word
+        for at in range(start - 1, max(start - 1 - DENIAL_REACH, -1), -1):
+            word = tokens[at]
             if word in self.words:
                 continue
-            if word in DENIALS or (word == "no" and tokens[start - reach + 1] in ("one", "ones")):
-                return True
-            if reach == 1 and word in NEAR_DENIALS:
-                return True
-        return False
+            if word in DENIALS or (word == "no" and tokens[at + 1] in ("one", "ones")):
+                return None if at and tokens[at - 1] in SAID_TO else word
+            if word in NEAR_DENIALS:
+                return word if SPANISH_CLITICS.issuperset(tokens[at + 1 : start]) else None
+            if word not in DENIAL_FILLERS:
+                return None
+        return None
 
 
 @dataclass(frozen=True)
@@ -183,6 +194,7 @@ class Reason:
     topic: str
     keyword: str | None
     model: Why | None
+    denied: tuple[str, str] | None = None  # a keyword the text denies, and the denying word
 
     @property
     def given(self) -> bool:
@@ -209,13 +221,13 @@ class Index:
                     keys = phrase_key(keyword, language)
                     if not keys:
                         continue
-                    own = frozenset(normalize(keyword).split())
-                    phrase = _Phrase(keys, topic.id, language, keyword, own)
+                    spelt = normalize(keyword).split()
+                    phrase = _Phrase(keys, topic.id, language, keyword, frozenset(spelt))
                     if len(keys) == 1:
                         self.single[keys[0]].append(phrase)
                     else:
                         self.by_pair[keys[0]][keys[1]].append(phrase)
-                    for token, key in zip(normalize(keyword).split(), keys, strict=True):
+                    for token, key in zip(spelt, keys, strict=True):
                         self.forms[token].add(key)
                         self.forms[key.split(":", 1)[1]].add(key)
         for seconds in self.by_pair.values():
@@ -296,16 +308,29 @@ class Index:
         return keys
 
     def keywords_in(self, tokens: list[str]) -> dict[str, tuple[str, int, str]]:
-        """Return each topic whose keyword is among `tokens` and not denied: (keyword, where,
-        language)."""
+        """Return each topic whose keyword is among `tokens`: (keyword, where, language). A
+        keyword the text denies counts only where no model can decide (see DENIALS)."""
+        return self._scan(tokens)[0]
+
+    def _scan(self, tokens: list[str]) -> tuple[dict, dict[str, tuple[str, str]]]:
+        """Return the keywords found (see keywords_in), and those the text denies, topic by
+        topic: (keyword, denying word)."""
         found: dict[str, tuple[str, int, str]] = {}
+        denied: dict[str, tuple[str, str]] = {}
+
+        def seen(phrase: _Phrase, start: int, end: int) -> None:
+            denial = phrase.denial(tokens, start, end) if self.model is not None else None
+            if denial is None:
+                found.setdefault(phrase.topic, (phrase.keyword, start, phrase.language))
+            else:
+                denied.setdefault(phrase.topic, (phrase.keyword, denial))
+
         keys = self._keys_of_words(tokens)
         checks = 0
         for start, first in enumerate(keys):
             for key in first:
                 for phrase in self.single.get(key, ()):
-                    if not phrase.denied(tokens, start):
-                        found.setdefault(phrase.topic, (phrase.keyword, start, phrase.language))
+                    seen(phrase, start, start + 1)
                 seconds = self.by_pair.get(key)
                 if seconds is None:
                     continue
@@ -317,9 +342,10 @@ class Index:
                         checks += 1
                         if checks > MAX_PHRASE_CHECKS:
                             break  # the rest of these phrases are longer still
-                        if _follows(phrase.keys[1:], keys, at) and not phrase.denied(tokens, start):
-                            found.setdefault(phrase.topic, (phrase.keyword, start, phrase.language))
-        return found
+                        end = _end(phrase.keys[1:], keys, at)
+                        if end is not None:
+                            seen(phrase, start, end)
+        return found, {t: why for t, why in denied.items() if t not in found}
 
     def match(self, text: str, normal: str | None = None) -> Match:
         """Return the topics `text` is about and the language to answer in.
@@ -359,7 +385,7 @@ class Index:
         """Return, topic by topic in directory order, why the text gets it or not."""
         normal = normalize(text)
         word = self.words.get(normal)
-        keywords = self.keywords_in(normal.split())
+        keywords, denied = self._scan(normal.split())
         reasons = []
         for topic in self.order:
             keyword = keywords.get(topic, (None,))[0]
@@ -370,7 +396,7 @@ class Index:
                 if self.model and topic in self.model.topics
                 else None
             )
-            reasons.append(Reason(topic, keyword, why))
+            reasons.append(Reason(topic, keyword, why, denied.get(topic)))
         return reasons
 
 
@@ -425,18 +451,21 @@ def learn(
     return result
 
 
-def _follows(rest: tuple[str, ...], keys: list[set[str]], position: int) -> bool:
-    """Tell whether `rest` follows in order from `position`, with at most MAX_GAP words between.
+def _end(rest: tuple[str, ...], keys: list[set[str]], position: int) -> int | None:
+    """Return where `rest` ends if it follows in order from `position`, with at most MAX_GAP
+    words between, else None.
 
     Every place in the gap is tried, not only the first: "kicked me, me right out" still has
     "me ... out" in it.
     """
     if not rest:
-        return True
-    end = min(position + MAX_GAP + 1, len(keys))
-    return any(
-        rest[0] in keys[at] and _follows(rest[1:], keys, at + 1) for at in range(position, end)
-    )
+        return position
+    for at in range(position, min(position + MAX_GAP + 1, len(keys))):
+        if rest[0] in keys[at]:
+            end = _end(rest[1:], keys, at + 1)
+            if end is not None:
+                return end
+    return None
 
 
 def _deletions(word: str, count: int) -> set[str]:

@@ -147,7 +147,14 @@ def why_lines(index: Index, text: str) -> list[str]:
     for reason in index.explain(text):
         if reason.keyword is not None:
             lines.append(f"{reason.topic}: yes, the keyword '{reason.keyword}'")
-        elif reason.model is not None and reason.model.score >= NEARLY:
+            continue
+        if reason.denied is not None:
+            keyword, word = reason.denied
+            lines.append(
+                f"{reason.topic}: the keyword '{keyword}' does not count: "
+                f"the text denies it ('{word}'), so the model decides"
+            )
+        if reason.model is not None and (reason.model.score >= NEARLY or reason.denied):
             lines.append(_model_line(reason))
     return lines or ["no topic: no keyword, and the model is sure of none"]
 

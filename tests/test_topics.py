@@ -68,6 +68,17 @@ def test_ask_why_names_the_keyword(referrals_file):
     assert "why: trafficking: yes, the keyword 'my pimp'" in result.output
 
 
+def test_ask_why_says_a_keyword_the_text_denies_does_not_count(referrals_file):
+    text = "its not like he hits me"
+    result = run("ask", "--why", text, "--path", str(referrals_file))
+    assert result.exit_code == 0, result.output
+    assert (
+        "why: abuse: the keyword 'hits me' does not count: the text denies it ('not'), "
+        "so the model decides"
+    ) in result.output
+    assert re.search(r"why: abuse: (yes|no), the model gives it [\d.]+", result.output)
+
+
 def test_ask_why_shows_the_models_score_and_nearest_examples(referrals_file):
     result = run("ask", "--why", MODEL_ABUSE, "--path", str(referrals_file))
     assert result.exit_code == 0, result.output
