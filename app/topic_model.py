@@ -163,7 +163,8 @@ class _Runs:
         self.count = len(self.pairs) + len(self.triples)
 
     def names(self, numbers: np.ndarray) -> list[str]:
-        """Return the runs' n-grams ("p a b", "t a b c"), number by number (in order)."""
+        """Return the runs' n-grams ("p a b", "t a b c") for `numbers`, which must be ascending:
+        the pairs' names come first, then the threes'."""
         words, width = self.words, len(self.words)
         is_pair = numbers < len(self.pairs)
         first, second = np.divmod(self.codes[self.pairs[numbers[is_pair]]], width)
@@ -365,7 +366,7 @@ class TopicModel:
         starts, rows, weights = self.by_gram
         for j, value in zip(index.tolist(), values.tolist(), strict=True):
             start, end = starts[j], starts[j + 1]
-            similar[rows[start:end]] += weights[start:end] * value
+            similar[rows[start:end]] += weights[start:end] * np.float32(value)  # not in float16
         own = [i for i in np.argsort(-similar) if topic in self.examples[i].topics][:2]
         return Why(
             topic,
