@@ -315,8 +315,25 @@ class TopicModel:
             self._indices(word_features(word)) if part is None else part
             for word, part in zip(words, parts, strict=True)
         ]
-        parts.append(self._indices(runs(words)))
+        parts.append(self._runs_learned(words))
         return self._weigh(*np.unique(np.concatenate(parts), return_counts=True))
+
+    def _runs_learned(self, words: list[str]) -> np.ndarray:
+        """Return the columns of the runs of words that were learned: those of runs(words).
+
+        Three words in a row were learned only if both their pairs were (an n-gram is learned
+        when in MIN_DF examples, and each that has the three has the two), so the threes are
+        looked up only there: most of a texter's pairs are not among the examples'.
+        """
+        vocabulary = self.vocabulary
+        pairs = [vocabulary.get(f"p {a} {b}") for a, b in pairwise(words)]
+        found = [j for j in pairs if j is not None]
+        for at, (first, second) in enumerate(pairwise(pairs)):
+            if first is not None and second is not None:
+                j = vocabulary.get(f"t {words[at]} {words[at + 1]} {words[at + 2]}")
+                if j is not None:
+                    found.append(j)
+        return np.array(found, dtype=np.intp)
 
     def _weigh(self, index: np.ndarray, tf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return the n-grams' columns and their tf-idf values, unit length."""
