@@ -212,7 +212,7 @@ class TopicModel:
         ]
         fitted = fit_all(questions)
         # one row per n-gram; column 0 says "some topic", then one column per topic. Single
-        # precision: every worker keeps a copy (3 MB less), and a score moves by 1e-7 at most.
+        # precision: every worker keeps a copy (3 MB less), and a score moves by less than 1e-6.
         self.weights = np.stack([coef for coef, _ in fitted], axis=1).astype(np.float32)
         self.bias = np.array([bias for _, bias in fitted])
         self.spanish_odds = _spanish_odds(matrix, examples)
