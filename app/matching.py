@@ -403,8 +403,9 @@ class Index:
 def examples(directory: Directory) -> list[Example]:
     """Return the directory's examples: each topic's, those about several, then everyday texts."""
     found = [
-        Example(text, (topic.id,), language, line)
+        Example(text, one, language, line)
         for topic in directory.topics
+        for one in [(topic.id,)]  # one tuple for all the topic's examples
         for language in LANGUAGES
         for text, line in zip(topic.examples[language], topic.example_lines[language], strict=True)
     ]
