@@ -4,6 +4,8 @@ The command line still names the address (`--bind`) and the app; everything else
 groups, so that another concern's settings (server hooks, preloading) can sit beside these.
 """
 
+import ctypes
+import ctypes.util
 import os
 import signal
 import threading
@@ -97,6 +99,22 @@ def pre_fork(server, worker):
                 break
     except Exception:  # raised here, it would stop the master
         server.log.exception("could not refresh the referral directory before a fork")
+    _give_back_freed_memory()
+
+
+def _give_back_freed_memory() -> None:
+    """Return the heap the master freed after reading the file and taking the model back, so
+    that a worker does not start with it: about 9 MB a worker for the shipped file.
+
+    glibc keeps freed memory for reuse, and a forked worker holds every page the master holds.
+    malloc_trim(0) gives back what is free anywhere in the heap, not only at its top. Where the
+    C library is not glibc, nothing is done.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # no C library found, or one without malloc_trim
+        pass
 
 
 def post_fork(server, worker):
