@@ -216,17 +216,15 @@ class TopicModel:
         self.weights = np.stack([coef for coef, _ in fitted], axis=1).astype(np.float32)
         self.bias = np.array([bias for _, bias in fitted])
         self.spanish_odds = _spanish_odds(matrix, examples)
-        # The examples as vectors, column by column (n-gram by n-gram), to find the nearest ones.
-        # Plain arrays: a process that only scores texts never needs scipy. As small as they can
-        # be, since each worker keeps a copy and they only rank examples: half precision, and
-        # the examples' rows in 16 bits while they fit (7 MB less for the shipped file).
+        # Which examples have each n-gram, column by column, to find the nearest ones. Plain
+        # arrays: a process that only scores texts never needs scipy. As small as they can be,
+        # since each worker keeps a copy and they only rank examples: the examples' rows in 16
+        # bits while they fit, and no weights: an example's weight for an n-gram is taken to be
+        # the n-gram's idf times the example's `example_scale` (1 / its length), which it is
+        # for an n-gram the example has once (4 MB less for the shipped file than in float16).
         by_gram = matrix.tocsc()
         rows = np.uint16 if len(examples) <= np.iinfo(np.uint16).max else np.int32
-        self.by_gram = (
-            by_gram.indptr.astype(np.int32, copy=False),
-            by_gram.indices.astype(rows),
-            by_gram.data.astype(np.float16),
-        )
+        self.by_gram = (by_gram.indptr.astype(np.int32, copy=False), by_gram.indices.astype(rows))
         self.thresholds = {t: thresholds.get(t) or THRESHOLD for t in self.topics}
 
     def _learn_vocabulary(self, normal_texts: list[str]):
@@ -291,9 +289,9 @@ class TopicModel:
         keep = columns >= 0
         rows, columns, tf = rows[keep], columns[keep], tf[keep]
         values = self._tfidf(columns, tf)
-        values /= np.sqrt(np.bincount(rows, weights=values * values, minlength=len(normal_texts)))[
-            rows
-        ]
+        lengths = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(normal_texts)))
+        values /= lengths[rows]
+        self.example_scale = (1.0 / np.where(lengths > 0, lengths, 1.0)).astype(np.float32)
         matrix = csr_matrix((values, (rows, columns)), shape=(len(normal_texts), len(kept)))
         matrix.sort_indices()
         return matrix
@@ -382,10 +380,10 @@ class TopicModel:
         # the n-grams that weighed most, as staff read them: "<me>" and "w me" are one word
         top = [describe(self.names[index[i]]) for i in np.argsort(-weigh) if weigh[i] > 0]
         similar = np.zeros(len(self.examples))
-        starts, rows, weights = self.by_gram
-        for j, value in zip(index.tolist(), values.tolist(), strict=True):
-            start, end = starts[j], starts[j + 1]
-            similar[rows[start:end]] += weights[start:end] * np.float32(value)  # not in float16
+        starts, rows = self.by_gram
+        for j, weight in zip(index.tolist(), (values * self.idf[index]).tolist(), strict=True):
+            similar[rows[starts[j] : starts[j + 1]]] += weight
+        similar *= self.example_scale
         own = [i for i in np.argsort(-similar) if topic in self.examples[i].topics][:2]
         return Why(
             topic,

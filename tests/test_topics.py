@@ -291,9 +291,17 @@ def test_the_models_vectors_are_those_scikit_learns_vectorizer_gives(tmp_path):
     assert {name[:2] for name in model.names} >= {"w ", "p ", "t "}  # words, two and three in a row
     learned = TopicModel.__new__(TopicModel)._learn_vocabulary(texts)  # what the model fits
     assert abs(expected - learned).max() < 1e-12
-    starts, rows, weights = model.by_gram  # kept in half precision, to rank examples
-    kept = csc_matrix((weights.astype(np.float32), rows, starts), shape=expected.shape)
-    assert abs(expected - kept).max() <= 2**-11  # values are at most 1: half precision's step
+    # kept to rank examples: which examples have each n-gram, weighed by idf / example length
+    starts, rows = model.by_gram
+    columns = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
+    weights = model.idf[columns] * model.example_scale[rows]
+    kept = csc_matrix((weights, rows, starts), shape=expected.shape)
+    assert (kept != 0).toarray().tolist() == (expected != 0).toarray().tolist()
+    tf = TfidfVectorizer(analyzer=features, min_df=MIN_DF, use_idf=False, norm=None)
+    counts = tf.fit_transform(texts).tocsc()  # how often each example has each n-gram
+    once = counts.toarray() == 1
+    assert np.allclose(kept.toarray()[once], expected.toarray()[once], rtol=1e-6)
+    assert (kept.toarray()[~once] <= expected.toarray()[~once] + 1e-9).all()  # 1 + log tf > 1
     long = " ".join(f"w{n % 50}" for n in range(MAX_WORDS + 40))  # words past MAX_WORDS unused
     probes = ("my uncle does things to me", "zzz unknown words", "a", "", "me me me me my my")
     for text in (*probes, long, "x" * (MAX_WORD + 10) + " uncle", "uncle" * 9):
