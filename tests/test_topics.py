@@ -8,6 +8,7 @@ import yaml
 from click.testing import CliRunner
 
 from app.cli import main
+from app.topic_model import Example
 from conftest import fixture_text, twiml
 
 ABUSE_LINE = "800-555-0105"  # the fixture's child abuse hotline
@@ -291,17 +292,16 @@ def test_the_models_vectors_are_those_scikit_learns_vectorizer_gives(tmp_path):
     assert {name[:2] for name in model.names} >= {"w ", "p ", "t "}  # words, two and three in a row
     learned = TopicModel.__new__(TopicModel)._learn_vocabulary(texts)  # what the model fits
     assert abs(expected - learned).max() < 1e-12
-    # kept to rank examples: which examples have each n-gram, weighed by idf / example length
+    # kept to rank examples: which examples have each n-gram, and how often where not once
     starts, rows = model.by_gram
+    again, often = model.repeated
+    assert len(again)  # the odd texts repeat n-grams: the factor is tried
+    factor = np.ones(len(rows))
+    factor[again] = often
     columns = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
-    weights = model.idf[columns] * model.example_scale[rows]
+    weights = model.idf[columns] * model.example_scale[rows] * factor
     kept = csc_matrix((weights, rows, starts), shape=expected.shape)
-    assert (kept != 0).toarray().tolist() == (expected != 0).toarray().tolist()
-    tf = TfidfVectorizer(analyzer=features, min_df=MIN_DF, use_idf=False, norm=None)
-    counts = tf.fit_transform(texts).tocsc()  # how often each example has each n-gram
-    once = counts.toarray() == 1
-    assert np.allclose(kept.toarray()[once], expected.toarray()[once], rtol=1e-6)
-    assert (kept.toarray()[~once] <= expected.toarray()[~once] + 1e-9).all()  # 1 + log tf > 1
+    assert abs(expected - kept).max() < 1e-6  # the factors are in single precision
     long = " ".join(f"w{n % 50}" for n in range(MAX_WORDS + 40))  # words past MAX_WORDS unused
     probes = ("my uncle does things to me", "zzz unknown words", "a", "", "me me me me my my")
     for text in (*probes, long, "x" * (MAX_WORD + 10) + " uncle", "uncle" * 9):
@@ -310,6 +310,33 @@ def test_the_models_vectors_are_those_scikit_learns_vectorizer_gives(tmp_path):
         assert dict(zip(index.tolist(), values.tolist(), strict=True)) == pytest.approx(
             dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
         )
+
+
+def test_the_nearest_examples_are_the_topics_most_like_the_text():
+    """--why names the topic's two examples whose tf-idf vectors are nearest the text's (cosine),
+    whatever their length and however often they repeat an n-gram."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from app.matching import examples, normalize
+    from app.topic_model import MIN_DF, TopicModel, features
+    from app.validation import load_text
+
+    given = examples(load_text(fixture_text()))
+    long = "my uncle hits me and hits me and hits me, every night he hits me when mom is out"
+    given += [Example(long, ("abuse",), "en"), Example("uncle uncle uncle", ("abuse",), "en")]
+    texts = [normalize(example.text) for example in given]
+    model = TopicModel(given, texts, {})
+    vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=MIN_DF)
+    matrix = vectorizer.fit_transform(texts)
+    probes = ("my uncle does things to me", "he hits me", "uncle", "i ran away, nowhere to sleep")
+    for text in probes:
+        cosine = (matrix @ vectorizer.transform([normalize(text)]).T).toarray().ravel()
+        for topic in model.topics:
+            nearest = model.explain(normalize(text), topic).nearest
+            own = [c for c, e in zip(cosine, given, strict=True) if topic in e.topics and c > 0]
+            best = sorted(own, reverse=True)[:2]
+            got = [cosine[given.index(example)] for example in nearest]
+            assert got == pytest.approx(best), (text, topic)
 
 
 def test_tune_says_which_examples_are_too_few_to_hold_out(tmp_path):
