@@ -148,6 +148,16 @@ class Learner:
 
 
 _shared: list | None = None  # the questions (see topic_model.fit_one_by_one) the forks read
+FORK_FROM = 2000  # examples: with fewer, starting two processes costs more than it saves
+
+
+def fitter(examples: int):
+    """Return how this process should fit the regressions of a model of so many examples: on
+    two cores, by forking, if it has no thread but this one (a fork copies other threads'
+    locks, held or not) and the examples are many; else one after another, here."""
+    if examples >= FORK_FROM and threading.active_count() == 1:
+        return fit_on_two_cores
+    return topic_model.fit_one_by_one
 
 
 def _fit_question(k: int) -> tuple:

@@ -18,7 +18,7 @@ import snowballstemmer
 from rapidfuzz.distance import OSA
 
 from .directory import LANGUAGES, Directory
-from .learning import Learner, NothingToLearn
+from .learning import Learner, NothingToLearn, fitter
 from .topic_model import Example, TopicModel, Why, can_learn, train
 
 MAX_GAP = 1  # words allowed between a phrase's words: "ran far away" still says "ran away"
@@ -439,7 +439,7 @@ def learn(
     thresholds = {topic.id: topic.threshold for topic in directory.topics if topic.threshold}
     if learner is None or not can_learn(given):
         # with no everyday text to compare against, every text would get some topic: no model
-        model = train(given, normal_texts, thresholds)
+        model = train(given, normal_texts, thresholds, fitter(len(given)))
         return lambda: model
     learner.submit(given, normal_texts, thresholds)
 

@@ -431,16 +431,20 @@ def can_learn(examples: list[Example]) -> bool:
 
 
 def train(
-    examples: list[Example], normal_texts: list[str], thresholds: dict[str, float] | None = None
+    examples: list[Example],
+    normal_texts: list[str],
+    thresholds: dict[str, float] | None = None,
+    fit_all=fit_one_by_one,
 ) -> TopicModel | None:
     """Return the model learned from the examples, or None if they teach nothing to tell apart.
 
-    `thresholds` may set, per topic, how sure the model must be to give it.
+    `thresholds` may set, per topic, how sure the model must be to give it; `fit_all` fits
+    the regressions (see TopicModel).
     """
     if not can_learn(examples):
         return None
     try:
-        return TopicModel(examples, normal_texts, thresholds or {})
+        return TopicModel(examples, normal_texts, thresholds or {}, fit_all)
     except ValueError:  # no n-gram is in two examples: nothing to learn from
         return None
 

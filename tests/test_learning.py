@@ -1,6 +1,7 @@
 """The server's learner process (app/learning.py): whatever goes wrong with it, the model is
 still learned, in the calling process, and the log says why."""
 
+import subprocess
 import sys
 
 import pytest
@@ -31,6 +32,39 @@ def test_a_model_learned_apart_is_the_model_learned_here(caplog):
     assert apart.match(MODEL_ABUSE) == here.match(MODEL_ABUSE)
     assert "abuse" in apart.match(MODEL_ABUSE).topics
     assert "could not learn" not in caplog.text
+
+
+FORKS = """
+import sys, threading
+from app import learning
+from app.matching import build_index
+from app.validation import load_text
+text = sys.stdin.read()
+one_by_one = build_index(load_text(text))  # the fixture is below FORK_FROM
+learning.FORK_FROM = 0
+forked = []
+fit = learning.fit_on_two_cores
+learning.fit_on_two_cores = lambda questions: forked.append(1) or fit(questions)
+two_cores = build_index(load_text(text))
+same = (two_cores.model.weights == one_by_one.model.weights).all()
+same = same and (two_cores.model.bias == one_by_one.model.bias).all()
+stop = threading.Event()
+other = threading.Thread(target=stop.wait)
+other.start()
+build_index(load_text(text))  # with another thread: no fork
+stop.set()
+other.join()
+print(len(forked), bool(same))
+"""
+
+
+def test_a_process_with_one_thread_fits_on_two_cores_and_gets_the_same_model():
+    # in a process of its own: this one may have threads of earlier tests running
+    done = subprocess.run(
+        [sys.executable, "-c", FORKS], input=fixture_text(), capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "True"]  # forked once (not with a second thread)
 
 
 # Learners that go wrong, each a one-line Python program standing in for `python -m app.learning`.
