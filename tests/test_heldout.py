@@ -16,10 +16,10 @@ from conftest import SHIPPED
 TABLES = SHIPPED.parent.parent / "tests"
 HELD_OUT = TABLES / "heldout.tsv"
 PHRASINGS = TABLES / "phrasings.tsv"  # the first turn's table, which its keywords were tuned on
-RECALL_FLOOR = 0.80  # lowest today: runaway and basic needs, 88 %
-PRECISION_FLOOR = 0.72  # lowest today: abuse, 77 % (docs/matching.md says why)
-EVERYDAY_FLOOR = 0.90  # today 94.7 %
-EXACT_FLOOR = 0.78  # today 83.5 %
+RECALL_FLOOR = 0.85  # lowest today: runaway, 92.4 %
+PRECISION_FLOOR = 0.78  # lowest today: abuse, 84.3 % (docs/matching.md says why)
+EVERYDAY_FLOOR = 0.93  # today 97.4 %
+EXACT_FLOOR = 0.84  # today 89.0 %
 
 
 @pytest.fixture(scope="module")
@@ -57,5 +57,5 @@ def test_most_texts_get_exactly_their_topics_in_their_language(report):
 
 def test_the_older_phrasing_table_still_holds(shipped):
     report = evaluate(shipped[0], read_table(PHRASINGS), shipped[1])
-    assert report.exact >= 0.76 * report.texts  # today 82.1 %
-    assert report.everyday_precision >= 0.90  # today 97.0 %
+    assert report.exact >= 0.79 * report.texts  # today 84.8 %
+    assert report.everyday_precision >= 0.90  # today 98.5 %
