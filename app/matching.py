@@ -235,10 +235,15 @@ class Index:
                 phrases.sort(key=lambda phrase: len(phrase.keys))  # shorter phrases first
         self.single, self.by_pair = dict(self.single), {k: dict(v) for k, v in self.by_pair.items()}
         self.known_keys = {key for keys in self.forms.values() for key in keys}
-        # A typo of a form is at most 2 letters longer: a longer word is not worth the search.
-        self.longest_typo = min(MAX_WORD, max(map(len, self.forms), default=0) + 2)
+        # Typos are sought among the keywords' own words, never their stems: a stem is shorter
+        # than any word it stands for, so a letter off it is a word of its own ("lone", of
+        # "lonely", is a letter off "fone"; "rape" off "rapo", "raye", "zape"; "medic" off
+        # "medi").
+        spellings = {token for phrase in self.phrases() for token in phrase.words}
+        # A typo of a word is at most 2 letters longer: a longer word is not worth the search.
+        self.longest_typo = min(MAX_WORD, max(map(len, spellings), default=0) + 2)
         self.deletions: dict[str, set[str]] = defaultdict(set)
-        for form in self.forms:
+        for form in spellings:
             for variant in _deletions(form, max_typos(len(form))):
                 self.deletions[variant].add(form)
         # The keywords' and the examples' words, with their stems' keys found once: most of a
