@@ -299,9 +299,10 @@ class TopicModel:
         lengths = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(normal_texts)))
         values /= lengths[rows]
         self.example_scale = (1.0 / np.where(lengths > 0, lengths, 1.0)).astype(np.float32)
-        matrix = csr_matrix((values, (rows, columns)), shape=(len(normal_texts), len(kept)))
-        matrix.sort_indices()
-        return matrix
+        # the rows in order already, each (example, n-gram) once: no conversion, no sorting
+        starts = np.zeros(len(normal_texts) + 1, dtype=np.intp)
+        np.cumsum(np.bincount(rows, minlength=len(normal_texts)), out=starts[1:])
+        return csr_matrix((values, columns, starts), shape=(len(normal_texts), len(kept)))
 
     def _indices(self, grams: list[str]) -> np.ndarray:
         """Return the columns of the n-grams that were learned (the others are dropped)."""
