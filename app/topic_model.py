@@ -162,20 +162,17 @@ class _Runs:
         self.numbers = np.concatenate([pair_number, len(self.pairs) + triple_number])
         self.count = len(self.pairs) + len(self.triples)
 
-    def names(self, numbers: np.ndarray) -> list[str]:
-        """Return the runs' n-grams ("p a b", "t a b c") for `numbers`, which must be ascending:
-        the pairs' names come first, then the threes'."""
-        words, width = self.words, len(self.words)
+    def learned(self, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return the learned runs, given their `numbers` (ascending: pairs, then threes), as
+        codes a model keeps instead of strings: a pair of words numbered a and b is
+        a * width + b, and three words in a row are k * width + c, k being their first two
+        words' place among the learned pairs (learned too, as each example that has the three
+        has the two). Both come out ascending."""
+        width = len(self.words)
         is_pair = numbers < len(self.pairs)
-        first, second = np.divmod(self.codes[self.pairs[numbers[is_pair]]], width)
+        pairs = self.codes[self.pairs[numbers[is_pair]]]
         rank, third = np.divmod(self.triples[numbers[~is_pair] - len(self.pairs)], width)
-        one, two = np.divmod(self.codes[rank], width)
-        return [
-            f"p {words[a]} {words[b]}" for a, b in zip(first.tolist(), second.tolist(), strict=True)
-        ] + [
-            f"t {words[a]} {words[b]} {words[c]}"
-            for a, b, c in zip(one.tolist(), two.tolist(), third.tolist(), strict=True)
-        ]
+        return pairs, np.searchsorted(pairs, self.codes[rank]) * width + third
 
 
 class TopicModel:
@@ -271,18 +268,26 @@ class TopicModel:
         rows, grams = np.divmod(cells, total)
         found_in = np.bincount(grams, minlength=total)
         learned = np.flatnonzero(found_in >= MIN_DF)
-        of_words = list(numbers)
-        named = [of_words[n] for n in learned[learned < len(numbers)].tolist()]
-        named += runs_found.names(learned[learned >= len(numbers)] - len(numbers))
-        order = sorted(range(len(named)), key=named.__getitem__)
-        kept = [named[i] for i in order]
-        if not kept:
+        if not len(learned):
             raise ValueError("no n-gram is in two examples: nothing to learn from")
-        kept_numbers = learned[np.array(order, dtype=np.intp)]
-        self.names = kept  # the n-gram of each column, for explanations
-        self.vocabulary: dict[str, int] = {gram: j for j, gram in enumerate(kept)}
+        # The columns: the n-grams within words, in alphabetical order, then the pairs of words,
+        # then the threes. The runs (two thirds of the columns) are kept as numbers, not
+        # strings: 9 MB less in every worker for the shipped file.
+        of_words = list(numbers)
+        single = learned[learned < len(numbers)]
+        named = [of_words[n] for n in single.tolist()]
+        order = sorted(range(len(named)), key=named.__getitem__)
+        self.singles = [named[i] for i in order]  # the n-grams within words, by column
+        self.vocabulary: dict[str, int] = {gram: j for j, gram in enumerate(self.singles)}
+        run_numbers = learned[learned >= len(numbers)] - len(numbers)
+        self.words = words  # every word of the examples, numbered as the runs' codes have them
+        self.word_ids = word_id
+        self.pairs, self.triples = runs_found.learned(run_numbers)
+        kept_numbers = np.concatenate(
+            [single[np.array(order, dtype=np.intp)], len(numbers) + run_numbers]
+        )
         column = np.full(total, -1, dtype=np.intp)  # number -> column, -1 if not kept
-        column[kept_numbers] = np.arange(len(kept))
+        column[kept_numbers] = np.arange(len(kept_numbers))
         # how rare each n-gram is among the examples, smoothed as scikit-learn does
         self.idf = np.log((1 + len(normal_texts)) / (1 + found_in[kept_numbers])) + 1.0
         # The examples' words, each with its learned n-grams' columns found once: a text is mostly
@@ -302,7 +307,7 @@ class TopicModel:
         # the rows in order already, each (example, n-gram) once: no conversion, no sorting
         starts = np.zeros(len(normal_texts) + 1, dtype=np.intp)
         np.cumsum(np.bincount(rows, minlength=len(normal_texts)), out=starts[1:])
-        return csr_matrix((values, columns, starts), shape=(len(normal_texts), len(kept)))
+        return csr_matrix((values, columns, starts), shape=(len(normal_texts), len(kept_numbers)))
 
     def _indices(self, grams: list[str]) -> np.ndarray:
         """Return the columns of the n-grams that were learned (the others are dropped)."""
@@ -331,15 +336,40 @@ class TopicModel:
         when in MIN_DF examples, and each that has the three has the two), so the threes are
         looked up only there: most of a texter's pairs are not among the examples'.
         """
-        vocabulary = self.vocabulary
-        pairs = [vocabulary.get(f"p {a} {b}") for a, b in pairwise(words)]
-        found = [j for j in pairs if j is not None]
-        for at, (first, second) in enumerate(pairwise(pairs)):
-            if first is not None and second is not None:
-                j = vocabulary.get(f"t {words[at]} {words[at + 1]} {words[at + 2]}")
-                if j is not None:
-                    found.append(j)
-        return np.array(found, dtype=np.intp)
+        pairs, width = self.pairs, len(self.words)
+        if len(words) < 2 or not len(pairs):
+            return np.zeros(0, dtype=np.intp)
+        ids = np.array([self.word_ids.get(word, -1) for word in words], dtype=np.int64)
+        first, second = ids[:-1], ids[1:]
+        codes = np.where((first >= 0) & (second >= 0), first * width + second, -1)
+        at = np.minimum(np.searchsorted(pairs, codes), len(pairs) - 1)
+        learned = pairs[at] == codes  # codes of unknown words (-1) are never among the pairs
+        found = [len(self.singles) + at[learned]]
+        both = learned[:-1] & learned[1:]
+        if both.any() and len(self.triples):
+            codes = at[:-1][both] * width + ids[2:][both]
+            at = np.minimum(np.searchsorted(self.triples, codes), len(self.triples) - 1)
+            learned = self.triples[at] == codes
+            found.append(len(self.singles) + len(pairs) + at[learned])
+        return np.concatenate(found)
+
+    def gram(self, column: int) -> str:
+        """Return a column's n-gram as features() spells it: "w word", "<lett", "p a pair",
+        "t three in a row"."""
+        if column < len(self.singles):
+            return self.singles[column]
+        words, width, k = self.words, len(self.words), column - len(self.singles)
+        if k < len(self.pairs):
+            first, second = divmod(int(self.pairs[k]), width)
+            return f"p {words[first]} {words[second]}"
+        pair, third = divmod(int(self.triples[k - len(self.pairs)]), width)
+        first, second = divmod(int(self.pairs[pair]), width)
+        return f"t {words[first]} {words[second]} {words[third]}"
+
+    @property
+    def names(self) -> list[str]:
+        """Return every column's n-gram, in order (for tests: explanations name a few)."""
+        return [self.gram(column) for column in range(len(self.idf))]
 
     def _weigh(self, index: np.ndarray, tf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return the n-grams' columns and their tf-idf values, unit length."""
@@ -386,7 +416,7 @@ class TopicModel:
         index, values = self._vector(normal)
         weigh = values * self.weights[index, k]
         # the n-grams that weighed most, as staff read them: "<me>" and "w me" are one word
-        top = [describe(self.names[index[i]]) for i in np.argsort(-weigh) if weigh[i] > 0]
+        top = [describe(self.gram(int(index[i]))) for i in np.argsort(-weigh) if weigh[i] > 0]
         similar = np.zeros(len(self.examples))  # cosine similarity, example by example
         starts, rows = self.by_gram
         again, often = self.repeated
