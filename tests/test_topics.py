@@ -308,12 +308,15 @@ def test_the_models_vectors_are_those_scikit_learns_vectorizer_gives(tmp_path):
     assert abs(expected - kept).max() < 1e-6  # the factors are in single precision
     long = " ".join(f"w{n % 50}" for n in range(MAX_WORDS + 40))  # words past MAX_WORDS unused
     probes = ("my uncle does things to me", "zzz unknown words", "a", "", "me me me me my my")
-    for text in (*probes, long, "x" * (MAX_WORD + 10) + " uncle", "uncle" * 9):
+    seen = set()  # the kinds of n-gram the probes' vectors hold, from model.names
+    for text in (*probes, long, "x" * (MAX_WORD + 10) + " uncle", "uncle" * 9, *texts[::7]):
         index, values = model._vector(normalize(text))
         row = vectorizer.transform([normalize(text)])
         assert dict(zip(index.tolist(), values.tolist(), strict=True)) == pytest.approx(
             {ours[column]: value for column, value in zip(row.indices, row.data, strict=True)}
         )
+        seen.update(names[column][:2] for column in index.tolist())
+    assert {"w ", "p ", "t "} <= seen  # the examples' own texts hold runs of two and of three
 
 
 def test_the_nearest_examples_are_the_topics_most_like_the_text():
