@@ -18,8 +18,8 @@ HELD_OUT = TABLES / "heldout.tsv"
 PHRASINGS = TABLES / "phrasings.tsv"  # the first turn's table, which its keywords were tuned on
 RECALL_FLOOR = 0.85  # lowest today: runaway, 92.4 %
 PRECISION_FLOOR = 0.78  # lowest today: abuse, 84.4 % (docs/matching.md says why)
-EVERYDAY_FLOOR = 0.93  # today 96.7 %
-EXACT_FLOOR = 0.84  # today 88.3 %
+EVERYDAY_FLOOR = 0.93  # today 97.4 %
+EXACT_FLOOR = 0.84  # today 88.6 %
 
 
 @pytest.fixture(scope="module")
@@ -57,5 +57,5 @@ def test_most_texts_get_exactly_their_topics_in_their_language(report):
 
 def test_the_older_phrasing_table_still_holds(shipped):
     report = evaluate(shipped[0], read_table(PHRASINGS), shipped[1])
-    assert report.exact >= 0.79 * report.texts  # today 84.8 %
+    assert report.exact >= 0.79 * report.texts  # today 85.4 %
     assert report.everyday_precision >= 0.90  # today 98.5 %
