@@ -214,6 +214,10 @@ class Index:
         # longer phrases by their first key, then their second: a text's word pair finds them
         self.by_pair: dict[str, dict[str, list[_Phrase]]] = defaultdict(lambda: defaultdict(list))
         self.forms: dict[str, set[str]] = defaultdict(set)  # spelling -> keys it stands for
+        # The keywords' own words. Typos are sought among these, never the stems: a stem is
+        # shorter than any word it stands for, so a letter off it is a word of its own ("lone",
+        # of "lonely", is a letter off "fone"; "rape" off "rapo", "raye", "zape").
+        spellings: set[str] = set()
         for topic in directory.topics:
             for language in LANGUAGES:
                 self.words.setdefault(normalize(topic.word(language)), (topic.id, language))
@@ -227,6 +231,7 @@ class Index:
                         self.single[keys[0]].append(phrase)
                     else:
                         self.by_pair[keys[0]][keys[1]].append(phrase)
+                    spellings.update(spelt)
                     for token, key in zip(spelt, keys, strict=True):
                         self.forms[token].add(key)
                         self.forms[key.split(":", 1)[1]].add(key)
@@ -235,11 +240,6 @@ class Index:
                 phrases.sort(key=lambda phrase: len(phrase.keys))  # shorter phrases first
         self.single, self.by_pair = dict(self.single), {k: dict(v) for k, v in self.by_pair.items()}
         self.known_keys = {key for keys in self.forms.values() for key in keys}
-        # Typos are sought among the keywords' own words, never their stems: a stem is shorter
-        # than any word it stands for, so a letter off it is a word of its own ("lone", of
-        # "lonely", is a letter off "fone"; "rape" off "rapo", "raye", "zape"; "medic" off
-        # "medi").
-        spellings = {token for phrase in self.phrases() for token in phrase.words}
         # A typo of a word is at most 2 letters longer: a longer word is not worth the search.
         self.longest_typo = min(MAX_WORD, max(map(len, spellings), default=0) + 2)
         self.deletions: dict[str, set[str]] = defaultdict(set)
