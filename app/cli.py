@@ -6,7 +6,8 @@ import os
 import click
 
 from .directory import DEFAULT_PATH
-from .matching import build_index, example_warnings
+from .example_checks import findings, report
+from .matching import build_index
 from .preview import UNCONFIRMED_DAYS, is_stale, is_unconfirmed_too_long, why_lines
 from .replies import answer_text
 from .validation import DirectoryError, load_file
@@ -45,7 +46,13 @@ def main() -> None:
 
 @main.command()
 @click.argument("path", required=False)
-def check(path: str | None) -> None:
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="List every example given a topic it is not labelled with, not a summary.",
+)
+def check(path: str | None, every: bool) -> None:
     """Check PATH (default: REFERRALS_PATH or data/referrals.yaml) and summarise it."""
     path = _path(path)
     directory = _load(path)
@@ -55,8 +62,8 @@ def check(path: str | None) -> None:
         f"{path}: OK: {len(directory.resources)} resources{not_sent}, "
         f"{len(directory.topics)} topics, {keywords} keywords"
     )
-    for line, warning in example_warnings(directory, build_index(directory)):
-        click.echo(f"{path}:{line}: warning: {warning}")
+    for line, said in report(findings(directory, build_index(directory)), every):
+        click.echo(f"{path}:{line}: {said}" if line else f"{path}: {said}")
     today = datetime.date.today()
     for resource in directory.resources.values():
         if is_stale(resource.verified, today):

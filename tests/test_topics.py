@@ -34,6 +34,14 @@ def add_example(path, topic: str, example: str) -> None:
     path.write_text(text[:at] + f"        - {example}\n" + text[at:], encoding="utf-8")
 
 
+def add_everyday(path, texts: list[str]) -> None:
+    """Add `texts` as the first English everyday texts of the fixture file."""
+    text = path.read_text(encoding="utf-8")
+    at = text.index("\neveryday:\n  en:\n") + len("\neveryday:\n  en:\n")
+    items = "".join(f"    - {t}\n" for t in texts)
+    path.write_text(text[:at] + items + text[at:], encoding="utf-8")
+
+
 def test_a_text_with_no_keyword_gets_its_topic_from_the_examples(signed_post):
     body = text_reply(signed_post, MODEL_ABUSE)
     assert ABUSE_LINE in body
@@ -102,14 +110,47 @@ def test_check_warns_of_an_example_given_to_two_topics(referrals_file):
     )
 
 
-def test_check_warns_of_a_keyword_that_gives_its_topic_to_another_topics_example(referrals_file):
+def test_check_sums_up_the_topics_keywords_add_to_other_topics_examples(referrals_file):
     add_example(referrals_file, "runaway", "my stepdad beats me so i left")
     result = run("check", str(referrals_file))
+    assert result.exit_code == 0, result.output
+    assert "my stepdad beats me so i left" not in result.output
     assert re.search(
-        r":\d+: warning: keyword 'beats me' gives abuse to runaway's example "
-        r"'my stepdad beats me so i left'",
+        r": note: keywords add a topic to 1 example\(s\) of other topics, most often "
+        r"'beats me' \(1\)\. Where the added topic's numbers help too, list the example under "
+        r"`several:`\. `check --all` lists each one\.",
         result.output,
     )
+    result = run("check", "--all", str(referrals_file))
+    assert re.search(
+        r":\d+: warning: keyword 'beats me' gives abuse to runaway's example "
+        r"'my stepdad beats me so i left': if it is about abuse too, list it under `several:`",
+        result.output,
+    )
+    assert "note: keywords add" not in result.output
+
+
+def test_check_lists_everyday_examples_a_keyword_gives_a_topic_once_per_keyword(referrals_file):
+    add_everyday(referrals_file, ["my brother beats me at chess every time", "she beats me at tag"])
+    result = run("check", str(referrals_file))
+    first = line_of(referrals_file, "my brother beats me at chess every time")
+    second = line_of(referrals_file, "she beats me at tag")
+    said = [line for line in result.output.splitlines() if "'beats me'" in line]
+    assert said == [
+        f"{referrals_file}:{first}: warning: keyword 'beats me' gives abuse to everyday's example "
+        "'my brother beats me at chess every time': make the keyword longer or remove it "
+        f"(also line {second})"
+    ], result.output
+
+
+def test_check_warns_of_an_example_the_bot_does_not_give_its_topic(referrals_file):
+    add_example(referrals_file, "runaway", "what are your hours on weekends")  # everyday's words
+    result = run("check", str(referrals_file))
+    line = line_of(referrals_file, "what are your hours on weekends")
+    assert (
+        f"{referrals_file}:{line}: warning: the bot gives runaway's example 'what are your hours "
+        "on weekends' no topic, not runaway: add examples like it, or reword it"
+    ) in result.output, result.output
 
 
 def test_a_topic_may_have_examples_and_no_keywords(referrals_file, signed_post, app):
