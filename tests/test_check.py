@@ -341,7 +341,7 @@ def test_check_refuses_what_would_cost_a_worker_its_time_or_memory(tmp_path, mak
     assert result.returncode == 1
     assert f"{path}{message}" in result.stderr, result.stderr
     if make is fifty_megabytes:
-        assert "MB, over the 4 MB a referral file may be" in result.stderr
+        assert "MB, over the 8 MB a referral file may be" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -120,7 +120,7 @@ COSTLY = {
     "alias bomb": (alias_bomb, "YAML anchors and aliases"),
     "FIFO": (fifo, "named pipe (FIFO)"),
     "link to /dev/zero": (link_to_dev_zero, "a device"),
-    "50 MB file": (fifty_megabytes, "over the 4 MB"),
+    "50 MB file": (fifty_megabytes, "over the 8 MB"),
 }
 
 
