@@ -29,6 +29,7 @@ MAX_NORMAL = 3200  # characters of a text's normal form that are kept: 2 x 1,600
 MAX_TOKENS = 400  # words of a text that are matched: a 1,600-character text has about 300
 MAX_TYPO_SEARCHES = 8  # per text (real texts need 2 at most): the costliest step of a match
 MAX_PHRASE_CHECKS = 2000  # per text: "me me me ..." would try every phrase that starts with "me"
+EXACT_WORDS = 6  # an example this short is answered as staff labelled it (Index.exact)
 MIN_STEM = 4  # shorter stems are too loose ("comida" -> "com" would match "como")
 # Words that deny a keyword after them ("its not like he hits me", "nobody hurts me", "nadie me
 # pega"), which is then not a certainty: the model decides, when there is one. Only the words
@@ -195,10 +196,15 @@ class Reason:
     keyword: str | None
     model: Why | None
     denied: tuple[str, str] | None = None  # a keyword the text denies, and the denying word
+    example: Example | None = None  # the short example the text is, word for word
 
     @property
     def given(self) -> bool:
-        return self.keyword is not None or (self.model is not None and self.model.given)
+        if self.keyword is not None:
+            return True
+        if self.example is not None:
+            return self.topic in self.example.topics
+        return self.model is not None and self.model.given
 
 
 class Index:
@@ -255,7 +261,15 @@ class Index:
         self.known: dict[str, frozenset[str]] = {
             word: frozenset(self.keys_for(word)) for word in words
         }
+        # A short example is answered as staff labelled it, whatever the model makes of it: a
+        # coordinator fixes a miss by adding the text as an example, and a model does not always
+        # learn one word ("hambre", "kidnapped") or an everyday "no" against twenty thousand
+        # longer examples. Texts this short are the ones sent word for word; longer ones teach.
         self.model = learned()
+        self.exact: dict[str, Example] = {}
+        for example, normal in zip(given, normal_texts, strict=True):
+            if self.model is not None and len(normal.split()) <= EXACT_WORDS:
+                self.exact.setdefault(normal, example)
 
     def phrases(self) -> list[_Phrase]:
         """Return every keyword, as it is matched."""
@@ -380,7 +394,8 @@ class Index:
         found = set(keywords)
         if self.model is not None:
             topics, spanish = self.model.read(normal)
-            found |= topics
+            example = self.exact.get(normal)
+            found |= topics if example is None else set(example.topics)
             if votes["es"] == votes["en"] and spanish:  # no word of the lists, or as many of
                 votes["es"] += 1  # each: the examples' n-grams decide
         language = "es" if votes["es"] > votes["en"] else "en"
@@ -401,7 +416,7 @@ class Index:
                 if self.model and topic in self.model.topics
                 else None
             )
-            reasons.append(Reason(topic, keyword, why, denied.get(topic)))
+            reasons.append(Reason(topic, keyword, why, denied.get(topic), self.exact.get(normal)))
         return reasons
 
 

@@ -20,6 +20,7 @@ from .replies import (
     resource_order,
 )
 from .speech import transcript
+from .topic_model import Example
 
 LANGUAGE_CHOICES = ("auto", *LANGUAGES)
 COMMANDS = OPT_OUT | OPT_IN | INFO
@@ -144,9 +145,14 @@ def overview(directory: Directory, today: datetime.date) -> Overview:
 def why_lines(index: Index, text: str) -> list[str]:
     """Return, per topic given or nearly given, what decided it: a keyword or the model."""
     lines = []
-    for reason in index.explain(text):
+    reasons = index.explain(text)
+    for reason in reasons:
         if reason.keyword is not None:
             lines.append(f"{reason.topic}: yes, the keyword '{reason.keyword}'")
+            continue
+        if reason.example is not None:
+            if reason.given:
+                lines.append(f"{reason.topic}: yes, {_word_for_word(reason.example)}")
             continue
         if reason.denied is not None:
             keyword, word = reason.denied
@@ -156,7 +162,16 @@ def why_lines(index: Index, text: str) -> list[str]:
             )
         if reason.model is not None and (reason.model.score >= NEARLY or reason.denied):
             lines.append(_model_line(reason))
+    if not lines and reasons and reasons[0].example is not None:
+        return [f"no topic: {_word_for_word(reasons[0].example)}"]
     return lines or ["no topic: no keyword, and the model is sure of none"]
+
+
+def _word_for_word(example: Example) -> str:
+    return (
+        f"the text is, word for word, {example.name}'s example '{example.text}' (line "
+        f"{example.line}): a text this short is answered as its example is labelled"
+    )
 
 
 NEARLY = 0.1  # a topic the model gives this much is worth showing even when it is not given

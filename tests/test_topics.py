@@ -144,13 +144,31 @@ def test_check_lists_everyday_examples_a_keyword_gives_a_topic_once_per_keyword(
 
 
 def test_check_warns_of_an_example_the_bot_does_not_give_its_topic(referrals_file):
-    add_example(referrals_file, "runaway", "what are your hours on weekends")  # everyday's words
+    text = "hi who is this and what is this number for"  # everyday's words, and too long to
+    add_example(referrals_file, "runaway", text)  # be answered word for word
     result = run("check", str(referrals_file))
-    line = line_of(referrals_file, "what are your hours on weekends")
+    line = line_of(referrals_file, text)
     assert (
-        f"{referrals_file}:{line}: warning: the bot gives runaway's example 'what are your hours "
-        "on weekends' no topic, not runaway: add examples like it, or reword it"
+        f"{referrals_file}:{line}: warning: the bot gives runaway's example '{text}' no topic, "
+        "not runaway: add examples like it, or reword it"
     ) in result.output, result.output
+
+
+def test_a_short_example_is_answered_as_staff_labelled_it(referrals_file, signed_post, app):
+    """A coordinator fixes a miss by adding the text: the model alone may not learn it."""
+    text = "what are your hours on weekends"  # everyday's words: the model gives no topic
+    assert SAFELINE not in text_reply(signed_post, text)
+    add_example(referrals_file, "runaway", text)
+    app.extensions["referrals"].refresh()
+    assert SAFELINE in text_reply(signed_post, text)
+    assert SAFELINE in text_reply(signed_post, "What are your HOURS on weekends??")  # folded
+    assert "the bot gives runaway's example" not in run("check", str(referrals_file)).output
+    add_everyday(referrals_file, ["alone tonight"])  # the model gives it crisis
+    result = run("ask", "--why", "alone tonight", "--path", str(referrals_file))
+    assert "topics: none" in result.output, result.output
+    assert (
+        "why: no topic: the text is, word for word, everyday's example 'alone tonight'"
+    ) in result.output
 
 
 def test_a_topic_may_have_examples_and_no_keywords(referrals_file, signed_post, app):
