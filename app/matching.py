@@ -19,6 +19,7 @@ from rapidfuzz.distance import OSA
 
 from .directory import LANGUAGES, Directory
 from .learning import Learner, NothingToLearn, fitter
+from .spelling import Spelling
 from .topic_model import Example, TopicModel, Why, can_learn, train
 
 MAX_GAP = 1  # words allowed between a phrase's words: "ran far away" still says "ran away"
@@ -261,6 +262,7 @@ class Index:
         self.known: dict[str, frozenset[str]] = {
             word: frozenset(self.keys_for(word)) for word in words
         }
+        self.spelling = Spelling(normal_texts, self.known, common_words())
         # A short example is answered as staff labelled it, whatever the model makes of it: a
         # coordinator fixes a miss by adding the text as an example, and a model does not always
         # learn one word ("hambre", "kidnapped") or an everyday "no" against twenty thousand
@@ -393,7 +395,7 @@ class Index:
             votes[language] += 1
         found = set(keywords)
         if self.model is not None:
-            topics, spanish = self.model.read(normal)
+            topics, spanish = self.model.read(self.spelling.read(normal)[0])
             example = self.exact.get(normal)
             found |= topics if example is None else set(example.topics)
             if votes["es"] == votes["en"] and spanish:  # no word of the lists, or as many of
@@ -406,13 +408,14 @@ class Index:
         normal = normalize(text)
         word = self.words.get(normal)
         keywords, denied = self._scan(normal.split())
+        read, _ = self.spelling.read(normal)
         reasons = []
         for topic in self.order:
             keyword = keywords.get(topic, (None,))[0]
             if word and word[0] == topic:
                 keyword = text.strip()
             why = (
-                self.model.explain(normal, topic)
+                self.model.explain(read, topic)
                 if self.model and topic in self.model.topics
                 else None
             )

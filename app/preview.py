@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, replace
 
 from .directory import LANGUAGES, Directory, Resource, Topic
-from .matching import Index, Reason
+from .matching import Index, Reason, normalize
 from .replies import (
     INFO,
     OPT_IN,
@@ -144,27 +144,34 @@ def overview(directory: Directory, today: datetime.date) -> Overview:
 
 def why_lines(index: Index, text: str) -> list[str]:
     """Return, per topic given or nearly given, what decided it: a keyword or the model."""
-    lines = []
     reasons = index.explain(text)
+    exact = reasons[0].example if reasons else None
+    lines = []
     for reason in reasons:
         if reason.keyword is not None:
             lines.append(f"{reason.topic}: yes, the keyword '{reason.keyword}'")
-            continue
-        if reason.example is not None:
+        elif exact is not None:
             if reason.given:
-                lines.append(f"{reason.topic}: yes, {_word_for_word(reason.example)}")
-            continue
-        if reason.denied is not None:
-            keyword, word = reason.denied
-            lines.append(
-                f"{reason.topic}: the keyword '{keyword}' does not count: "
-                f"the text denies it ('{word}'), so the model decides"
-            )
-        if reason.model is not None and (reason.model.score >= NEARLY or reason.denied):
-            lines.append(_model_line(reason))
-    if not lines and reasons and reasons[0].example is not None:
-        return [f"no topic: {_word_for_word(reasons[0].example)}"]
-    return lines or ["no topic: no keyword, and the model is sure of none"]
+                lines.append(f"{reason.topic}: yes, {_word_for_word(exact)}")
+        else:
+            if reason.denied is not None:
+                keyword, word = reason.denied
+                lines.append(
+                    f"{reason.topic}: the keyword '{keyword}' does not count: "
+                    f"the text denies it ('{word}'), so the model decides"
+                )
+            if reason.model is not None and (reason.model.score >= NEARLY or reason.denied):
+                lines.append(_model_line(reason))
+    if exact is not None:
+        return lines or [f"no topic: {_word_for_word(exact)}"]
+    _, fixes = index.spelling.read(normalize(text))
+    if fixes:
+        read = ", ".join(f"'{typo}' as '{word}'" for typo, word in fixes)
+        lines.insert(0, f"spelling: the model read {read}")
+    return lines if len(lines) > bool(fixes) else [*lines, NO_TOPIC]
+
+
+NO_TOPIC = "no topic: no keyword, and the model is sure of none"
 
 
 def _word_for_word(example: Example) -> str:
