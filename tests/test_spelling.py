@@ -1,4 +1,4 @@
-"""A word no example has is read, by the model only, as the common example word it mistypes."""
+"""A word no example has is read, by the model only, as the common example word(s) it mistypes."""
 
 import pytest
 from click.testing import CliRunner
@@ -37,6 +37,9 @@ def spelling():
         ("sister", None),  # a word the examples have is read as itself
         ("sis", None),  # too short to guess
         ("sis7er", None),  # not a word
+        ("sistermissing", "sister missing"),  # two words run together
+        ("imso", "im so"),
+        ("sisterzorb", None),  # one of them not a common example word
     ],
 )
 def test_a_typo_is_read_as_the_example_word_one_letter_off(spelling, word, meant):
