@@ -21,10 +21,10 @@ class Finding:
     """One thing `check` says of one example."""
 
     line: int
-    kind: str  # "twice", "missed", "keyword" or "model" (the last two: a topic added)
+    kind: str  # "unused", "wordless", "twice", "missed", "keyword" or "model" (a topic added)
     message: str
     everyday: bool = False  # the example is about no topic
-    cause: str = ""  # what to group by: the keyword, or "topic to example's name"
+    cause: str = ""  # what to group by: "keyword\ntopic", or "topic added to name examples"
 
 
 def findings(directory: Directory, index: Index) -> list[Finding]:
@@ -36,7 +36,7 @@ def findings(directory: Directory, index: Index) -> list[Finding]:
         found.append(
             Finding(
                 1,
-                "twice",  # as urgent as an example given twice: none of them is used
+                "unused",
                 "the topics' examples are not used: they need `everyday:` texts about no "
                 "topic, and examples that share words, so the bot can tell a text needs none",
             )
@@ -45,6 +45,16 @@ def findings(directory: Directory, index: Index) -> list[Finding]:
     for example in examples(directory):
         name, text, line = example.name, example.text, example.line
         normal = normalize(text)
+        if not normal:
+            found.append(
+                Finding(
+                    line,
+                    "wordless",
+                    f"{name}'s example '{text}' has no words (only signs or emoji), so the bot "
+                    "reads nothing in it: remove it",
+                )
+            )
+            continue
         seen = first.setdefault(normal, example)
         if set(seen.topics) != set(example.topics):
             found.append(
@@ -56,21 +66,34 @@ def findings(directory: Directory, index: Index) -> list[Finding]:
                 )
             )
             continue
+        if normal in index.words:
+            topic = index.words[normal][0]
+            if example.topics != (topic,):
+                found.append(
+                    Finding(
+                        line,
+                        "missed",
+                        f"{name}'s example '{text}' is the word that always gets {topic}'s "
+                        "numbers (its `word:`): remove the example",
+                    )
+                )
+            continue
         wanted = set(example.topics)
-        given = set(index.match(text, normal).topics)
-        if missed := wanted - given:
-            said = " and ".join(t for t in example.topics if t in given) or "no topic"
+        given = index.match(text, normal).topics
+        if (missed := wanted.difference(given)) and index.model is not None:
+            said = ("only " if wanted & set(given) else "") + (" and ".join(given) or "no topic")
             found.append(
                 Finding(
                     line,
                     "missed",
-                    f"the bot gives {name}'s example '{text}' {'only ' if given else ''}{said}, "
-                    f"not {' and '.join(t for t in example.topics if t in missed)}: add "
-                    "examples like it, or reword it",
+                    f"the bot gives {name}'s example '{text}' {said}, not "
+                    f"{' and '.join(t for t in example.topics if t in missed)}: add examples like "
+                    "it, or reword it",
                 )
             )
-        by_keyword = index.keywords_in(normal.split()) if given - wanted else {}
-        for topic in sorted(given - wanted, key=index.order.__getitem__):
+        added = [topic for topic in given if topic not in wanted]  # in directory order
+        by_keyword = index.keywords_in(normal.split()) if added else {}
+        for topic in added:
             found.append(_added(example.name, text, line, topic, by_keyword.get(topic)))
     return found
 
@@ -91,7 +114,7 @@ def _added(name: str, text: str, line: int, topic: str, keyword) -> Finding:
                 else f"if it is about {topic} too, list it under `several:`; if not, {fix}"
             ),
             everyday,
-            keyword,
+            f"{keyword}\n{topic}",  # one keyword may be given to two topics
         )
     if everyday:
         message = f"the model gives everyday's example '{text}' {topic}: add everyday texts like it"
@@ -100,7 +123,7 @@ def _added(name: str, text: str, line: int, topic: str, keyword) -> Finding:
             f"the model adds {topic} to {name}'s example '{text}': if it is about {topic} too, "
             "list it under `several:`; if not, add examples like it"
         )
-    return Finding(line, "model", message, everyday, f"{topic} to {name}'s")
+    return Finding(line, "model", message, everyday, f"{topic} added to {name} examples")
 
 
 def report(found: list[Finding], every: bool) -> list[tuple[int | None, str]]:
@@ -111,7 +134,7 @@ def report(found: list[Finding], every: bool) -> list[tuple[int | None, str]]:
     lines = [
         (f.line, f"warning: {f.message}")
         for f in found
-        if f.kind in ("twice", "missed") or (f.everyday and f.kind == "model")
+        if f.kind not in ("keyword", "model") or (f.everyday and f.kind == "model")
     ]
     by_keyword: dict[str, list[Finding]] = defaultdict(list)
     for finding in found:
@@ -130,7 +153,9 @@ def report(found: list[Finding], every: bool) -> list[tuple[int | None, str]]:
         if added:
             causes = Counter(f.cause for f in added).most_common(MOST_OFTEN)
             named = ", ".join(
-                f"'{cause}' ({count})" if kind == "keyword" else f"{cause} ({count})"
+                "'{}' for {} ({})".format(*cause.split("\n"), count)
+                if kind == "keyword"
+                else f"{cause} ({count})"
                 for cause, count in causes
             )
             lines.append(

@@ -270,7 +270,7 @@ class Index:
         self.model = learned()
         self.exact: dict[str, Example] = {}
         for example, normal in zip(given, normal_texts, strict=True):
-            if self.model is not None and len(normal.split()) <= EXACT_WORDS:
+            if self.model is not None and 0 < len(normal.split()) <= EXACT_WORDS:
                 self.exact.setdefault(normal, example)
 
     def phrases(self) -> list[_Phrase]:
@@ -394,10 +394,15 @@ class Index:
         for _, language in {(where, language) for _, where, language in keywords.values()}:
             votes[language] += 1
         found = set(keywords)
+        example = self.exact.get(normal)
+        if example is not None:  # staff said what this text is about, and in which language
+            return Match(
+                tuple(sorted(found.union(example.topics), key=self.order.__getitem__)),
+                example.language,
+            )
         if self.model is not None:
             topics, spanish = self.model.read(self.spelling.read(normal)[0])
-            example = self.exact.get(normal)
-            found |= topics if example is None else set(example.topics)
+            found |= topics
             if votes["es"] == votes["en"] and spanish:  # no word of the lists, or as many of
                 votes["es"] += 1  # each: the examples' n-grams decide
         language = "es" if votes["es"] > votes["en"] else "en"
@@ -409,6 +414,7 @@ class Index:
         word = self.words.get(normal)
         keywords, denied = self._scan(normal.split())
         read, _ = self.spelling.read(normal)
+        example = None if word else self.exact.get(normal)  # a topic's word decides alone
         reasons = []
         for topic in self.order:
             keyword = keywords.get(topic, (None,))[0]
@@ -416,10 +422,10 @@ class Index:
                 keyword = text.strip()
             why = (
                 self.model.explain(read, topic)
-                if self.model and topic in self.model.topics
+                if self.model and topic in self.model.topics and not word  # a word decides alone
                 else None
             )
-            reasons.append(Reason(topic, keyword, why, denied.get(topic), self.exact.get(normal)))
+            reasons.append(Reason(topic, keyword, why, denied.get(topic), example))
         return reasons
 
 

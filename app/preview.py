@@ -143,7 +143,8 @@ def overview(directory: Directory, today: datetime.date) -> Overview:
 
 
 def why_lines(index: Index, text: str) -> list[str]:
-    """Return, per topic given or nearly given, what decided it: a keyword or the model."""
+    """Return, per topic given or nearly given, what decided it: a keyword, a short example the
+    text is word for word, or the model (and how it read the text's typos)."""
     reasons = index.explain(text)
     exact = reasons[0].example if reasons else None
     lines = []
@@ -164,7 +165,7 @@ def why_lines(index: Index, text: str) -> list[str]:
                 lines.append(_model_line(reason))
     if exact is not None:
         return lines or [f"no topic: {_word_for_word(exact)}"]
-    _, fixes = index.spelling.read(normalize(text))
+    fixes = index.spelling.read(normalize(text))[1] if index.model is not None else []
     if fixes:
         read = ", ".join(f"'{typo}' as '{word}'" for typo, word in fixes)
         lines.insert(0, f"spelling: the model read {read}")

@@ -28,7 +28,9 @@ def spelling():
         ("sistor", "sister"),  # one changed
         ("sitser", "sister"),  # two swapped
         ("misisng", "missing"),
-        ("tierd", "tried"),  # both a letter off: the more common example word wins
+        ("tierd", "tired"),  # two swapped; "tried" is two typos off
+        ("tiried", "tried"),  # a letter off both: the more common example word wins
+        ("tiedx", None),  # "tired" less an r is "tied", and so is this less an x: two typos
         ("uncel", "uncle"),
         ("xister", None),  # the first letter is never a typo
         ("fired", None),  # an everyday word of its own, not "tired"
@@ -44,6 +46,11 @@ def spelling():
 )
 def test_a_typo_is_read_as_the_example_word_one_letter_off(spelling, word, meant):
     assert spelling.fixed(word) == meant
+
+
+def test_two_words_run_together_are_split_where_both_are_most_common():
+    spelling = Spelling(["ab cde"] * 5 + ["abc de"] * 9, {"ab", "cde", "abc", "de"}, COMMON)
+    assert spelling.fixed("abcde") == "abc de"
 
 
 def test_a_text_is_read_word_by_word(spelling):
@@ -82,4 +89,5 @@ def test_a_mistyped_text_gets_the_topic_its_word_stands_for(referrals_file, sign
     assert MISSING_LINE in reply
     why = CliRunner().invoke(main, ["ask", "--why", text, "--path", str(referrals_file)])
     assert "why: spelling: the model read 'zrblat' as 'zorblat'" in why.output, why.output
+    assert "why: missing: yes, the model gives it" in why.output  # scored as read
     assert "topics: missing" in why.output

@@ -117,8 +117,8 @@ def test_check_sums_up_the_topics_keywords_add_to_other_topics_examples(referral
     assert "my stepdad beats me so i left" not in result.output
     assert re.search(
         r": note: keywords add a topic to 1 example\(s\) of other topics, most often "
-        r"'beats me' \(1\)\. Where the added topic's numbers help too, list the example under "
-        r"`several:`\. `check --all` lists each one\.",
+        r"'beats me' for abuse \(1\)\. Where the added topic's numbers help too, list the "
+        r"example under `several:`\. `check --all` lists each one\.",
         result.output,
     )
     result = run("check", "--all", str(referrals_file))
@@ -154,6 +154,38 @@ def test_check_warns_of_an_example_the_bot_does_not_give_its_topic(referrals_fil
     ) in result.output, result.output
 
 
+def test_check_says_which_topics_the_bot_gives_an_example_instead_of_its_own(referrals_file):
+    text = "hi who is this and what is this number for my stepdad beats me"  # everyday's
+    # words, and a keyword that gives abuse
+    add_example(referrals_file, "missing", text)
+    result = run("check", str(referrals_file))
+    line = line_of(referrals_file, text)
+    assert (
+        f"{referrals_file}:{line}: warning: the bot gives missing's example '{text}' abuse, not "
+        "missing: add examples like it, or reword it"
+    ) in result.output, result.output
+
+
+def test_check_warns_of_an_example_that_is_a_topics_own_word(referrals_file, signed_post, app):
+    word = "ABUSE"  # the fixture's word for abuse (`word: {en: ABUSE}`)
+    add_example(referrals_file, "runaway", word)
+    result = run("check", str(referrals_file))
+    line = line_of(referrals_file, f"- {word}")
+    assert (
+        f"{referrals_file}:{line}: warning: runaway's example '{word}' is the word that always "
+        "gets abuse's numbers (its `word:`): remove the example"
+    ) in result.output, result.output
+    why = run("ask", "--why", word, "--path", str(referrals_file)).output
+    assert "runaway" not in why, why  # --why agrees with the reply: the word decides
+
+
+def test_check_warns_of_an_example_without_words(referrals_file):
+    add_example(referrals_file, "runaway", "'??'")
+    result = run("check", str(referrals_file))
+    assert "warning: runaway's example '??' has no words (only signs or emoji)" in result.output
+    assert "topics: runaway" not in run("ask", "", "--path", str(referrals_file)).output
+
+
 def test_a_short_example_is_answered_as_staff_labelled_it(referrals_file, signed_post, app):
     """A coordinator fixes a miss by adding the text: the model alone may not learn it."""
     text = "what are your hours on weekends"  # everyday's words: the model gives no topic
@@ -163,7 +195,9 @@ def test_a_short_example_is_answered_as_staff_labelled_it(referrals_file, signed
     assert SAFELINE in text_reply(signed_post, text)
     assert SAFELINE in text_reply(signed_post, "What are your HOURS on weekends??")  # folded
     assert "the bot gives runaway's example" not in run("check", str(referrals_file)).output
-    add_everyday(referrals_file, ["alone tonight"])  # the model gives it crisis
+    asked = run("ask", "alone tonight", "--path", str(referrals_file)).output
+    assert "topics: crisis" in asked  # the model gives it crisis
+    add_everyday(referrals_file, ["alone tonight"])
     result = run("ask", "--why", "alone tonight", "--path", str(referrals_file))
     assert "topics: none" in result.output, result.output
     assert (
