@@ -143,26 +143,24 @@ def test_check_lists_everyday_examples_a_keyword_gives_a_topic_once_per_keyword(
     ], result.output
 
 
-def test_check_warns_of_an_example_the_bot_does_not_give_its_topic(referrals_file):
-    text = "hi who is this and what is this number for"  # everyday's words, and too long to
-    add_example(referrals_file, "runaway", text)  # be answered word for word
+@pytest.mark.parametrize(
+    ("topic", "text", "given"),
+    [
+        # everyday's words, and too long to be answered word for word
+        ("runaway", "hi who is this and what is this number for", "no topic"),
+        # the same, and a keyword that gives abuse
+        ("missing", "hi who is this and what is this number for my stepdad beats me", "abuse"),
+    ],
+)
+def test_check_warns_of_an_example_the_bot_does_not_give_its_topic(
+    referrals_file, topic, text, given
+):
+    add_example(referrals_file, topic, text)
     result = run("check", str(referrals_file))
     line = line_of(referrals_file, text)
     assert (
-        f"{referrals_file}:{line}: warning: the bot gives runaway's example '{text}' no topic, "
-        "not runaway: add examples like it, or reword it"
-    ) in result.output, result.output
-
-
-def test_check_says_which_topics_the_bot_gives_an_example_instead_of_its_own(referrals_file):
-    text = "hi who is this and what is this number for my stepdad beats me"  # everyday's
-    # words, and a keyword that gives abuse
-    add_example(referrals_file, "missing", text)
-    result = run("check", str(referrals_file))
-    line = line_of(referrals_file, text)
-    assert (
-        f"{referrals_file}:{line}: warning: the bot gives missing's example '{text}' abuse, not "
-        "missing: add examples like it, or reword it"
+        f"{referrals_file}:{line}: warning: the bot gives {topic}'s example '{text}' {given}, "
+        f"not {topic}: add examples like it, or reword it"
     ) in result.output, result.output
 
 
