@@ -137,7 +137,7 @@ def evaluate_tables(tables: tuple[str, ...], path: str | None, misses: bool) -> 
 
 @main.command()
 @click.argument("path", required=False)
-@click.option("--precision", default=0.9, show_default=True, help="The precision to aim for.")
+@click.option("--precision", default=0.92, show_default=True, help="The precision to aim for.")
 def tune(path: str | None, precision: float) -> None:
     """Suggest each topic's `threshold`, by cross-validation on the file's own examples."""
     from .matching import examples, normalize
