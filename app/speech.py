@@ -19,6 +19,18 @@ SPANISH_WORDS = frozenset({"espanol", "spanish"})
 # What else a caller asking for Spanish says: "en español por favor", "Spanish please".
 ASKING_WORDS = frozenset("en in por favor please i want to speak hablar quiero yo the a".split())
 SPANISH_HINTS = ["español", "Spanish"]
+# A caller who asks by voice for the Help Line or a person, as 0 does: "help line", "operator",
+# "can i talk to a real person", "línea de ayuda", "con una persona por favor", "cero".
+HELP_LINE_WORDS = frozenset(
+    "helpline operator person human agent representative zero operador operadora persona "
+    "humano humana cero".split()
+)
+# What else such a caller says; a word outside both ("my person hits me") makes it a topic's.
+REQUEST_WORDS = ASKING_WORDS | frozenset(
+    "can could may let me talk with just real live an put through connect transfer give get "
+    "need ok yes si puedo con una un la el de pasame comunicame conectame alguna algun".split()
+)
+HELP_LINE_HINTS = {"en": ["help line", "operator"], "es": ["línea de ayuda", "operadora"]}
 HINTS_PER_TOPIC = 3  # Twilio's hints are a short comma-separated list; a few words per topic
 
 WORDING = {
@@ -132,12 +144,14 @@ def menu(directory: Directory, language: str) -> list[Line]:
 
 
 def hints(directory: Directory, language: str) -> str:
-    """Return speech hints for the menu: the first few keywords of each topic, and "español"."""
+    """Return speech hints for the menu: the first few keywords of each topic, the Help Line
+    and "español"."""
     words = [
         keyword
         for topic in directory.topics
         for keyword in topic.keywords[language][:HINTS_PER_TOPIC]
     ]
+    words += HELP_LINE_HINTS[language]
     if language == "en":
         words += SPANISH_HINTS
     return ", ".join(dict.fromkeys(words))
@@ -150,6 +164,13 @@ def asks_for_spanish(heard: str) -> bool:
     """
     words = set(normalize(heard).split())
     return bool(words & SPANISH_WORDS) and words <= SPANISH_WORDS | ASKING_WORDS
+
+
+def asks_for_help_line(heard: str) -> bool:
+    """Tell whether a spoken answer to the menu asks for the Help Line or a person, and no more."""
+    normal = normalize(heard).replace("help line", "helpline").replace("linea de ayuda", "helpline")
+    words = set(normal.split())
+    return bool(words & HELP_LINE_WORDS) and words <= HELP_LINE_WORDS | REQUEST_WORDS
 
 
 def topics_heard(directory: Directory, index: Index, digits: str, heard: str) -> tuple[str, ...]:

@@ -149,8 +149,13 @@ def menu_choice():
     else:
         heard = form_field("SpeechResult")
         spanish = language == "en" and not digits and speech.asks_for_spanish(heard)
-        topics = () if spanish else speech.topics_heard(directory, snapshot.index, digits, heard)
-        if spanish:
+        connect = not digits and speech.asks_for_help_line(heard)
+        asked = spanish or connect
+        topics = () if asked else speech.topics_heard(directory, snapshot.index, digits, heard)
+        if connect:
+            _connect(response, snapshot, language)
+            step = "connect"
+        elif spanish:
             language, step = "es", "spanish"
             response = _menu(snapshot, language, 0, speech.greeting(directory, language))
         elif topics:

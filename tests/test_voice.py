@@ -114,8 +114,8 @@ def test_greeting_says_who_911_help_line_relay_then_menu(call, snapshot):
 
 def test_speech_hints_are_a_short_list_of_each_topics_keywords_and_spanish(call, snapshot):
     hints = call.start().find("Gather").get("hints").split(", ")
-    assert hints[-2:] == ["español", "Spanish"]
-    hints = hints[:-2]
+    assert hints[-4:] == ["help line", "operator", "español", "Spanish"]
+    hints = hints[:-4]
     keywords = {t.id: set(t.keywords["en"]) for t in snapshot.directory.topics}
     assert len(hints) <= 5 * len(keywords)
     assert all(any(hint in words for words in keywords.values()) for hint in hints)
@@ -215,6 +215,35 @@ def test_0_in_the_menu_dials_the_help_line(call, spanish):
     assert dialled(connected) == HELP_LINE
     assert connected.find("Gather") is None
     assert languages(connected) == ({"es-MX"} if spanish else {"en-US"})
+
+
+@pytest.mark.parametrize(
+    ("words", "spanish"),
+    [
+        ("help line", False),
+        ("Help Line, please.", False),
+        ("operator", False),
+        ("can I talk to a real person", False),
+        ("zero", False),
+        ("la línea de ayuda por favor", True),
+        ("quiero hablar con una persona", True),
+        ("cero", True),
+    ],
+)
+def test_asking_aloud_for_the_help_line_or_a_person_dials_it(call, words, spanish):
+    root = call.start()
+    if spanish:
+        root = call.press(root, "9")
+    connected = call.speak(root, words)
+    assert dialled(connected) == HELP_LINE
+    assert connected.find("Gather") is None  # put through now, not asked again
+    assert languages(connected) == ({"es-MX"} if spanish else {"en-US"})
+
+
+def test_a_person_in_a_story_is_not_a_request_for_one(call):
+    answered = call.speak(call.start(), "the person i live with hits me")
+    assert answered.find("Gather") is not None  # the numbers, then what to press
+    assert "Here are the numbers for abuse at home or by someone you know." in said(answered)
 
 
 @pytest.mark.parametrize(
