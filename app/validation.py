@@ -21,6 +21,7 @@ Path_ = tuple[str | int, ...]
 HELP_LINE_WITHIN = 100  # characters: a lock screen or a preview shows about this much
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PHONE_FIELDS = ("call", "tty", "relay", "number")
+TEXT = ("string", ["string"])  # how the schema says an item of a list is text
 # What a file may cost before it is parsed. The shipped file, with its examples, is about 3 MB
 # and grows by some 150 KB with each batch of 1,250 examples; a file of tens of megabytes is a
 # mistake (or an attack) and would stall reloads.
@@ -376,7 +377,24 @@ def _explain(error: jsonschema.ValidationError) -> str:
         return _explain_several(error, field, value)
     if error.validator == "pattern" and error.absolute_path and "word" in error.absolute_path:
         return f"'{value}' must be one word in capitals, such as SAFE"
+    if error.validator == "type" and isinstance(field, int) and error.schema["type"] in TEXT:
+        return _not_text(value)
     return error.message
+
+
+def _not_text(value) -> str:
+    """Say why a text in a list (an example, a keyword) was not read as text, and the fix."""
+    if value is None:
+        why = "it is empty, or starts with # (the rest of a line after # is a comment)"
+    elif isinstance(value, dict):
+        why = "it holds ': ', which makes a name and a value"
+    elif isinstance(value, bool):
+        why = "it is read as true or false (yes, no, on and off are)"
+    elif isinstance(value, int | float):
+        why = "it is read as a number"
+    else:
+        why = "it is read as a list, as the [ ] around it say"
+    return f'not read as text: {why}; put the whole text in double quotes ("...")'
 
 
 def _explain_several(error: jsonschema.ValidationError, field, value) -> str:

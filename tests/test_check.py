@@ -186,7 +186,7 @@ MISTAKES = [
         "        - my mom slapped me so hard my ear is ringing\n",
         "        - 42\n",
         "        - 42",
-        "42 is not of type 'string'",
+        "not read as text: it is read as a number",
     ),
     (
         "empty example among many",
@@ -194,6 +194,28 @@ MISTAKES = [
         '        - ""\n',
         '        - ""',
         "should be non-empty",
+    ),
+    (
+        "example with ': ' unquoted",
+        "        - is there a food bank open on sundays in south la\n",
+        "        - food bank: open on sundays?\n",
+        "food bank: open",
+        "not read as text: it holds ': ', which makes a name and a value; put the whole text in "
+        'double quotes ("...")',
+    ),
+    (
+        "example starting with #",
+        "        - is there a food bank open on sundays in south la\n",
+        "        - #1 food bank near me\n",
+        "#1 food bank",
+        "not read as text: it is empty, or starts with #",
+    ),
+    (
+        "keyword read as true",
+        "        - my pimp\n",
+        "        - yes\n",
+        "        - yes",
+        "not read as text: it is read as true or false (yes, no, on and off are)",
     ),
     (
         "repeated key",
