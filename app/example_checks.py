@@ -44,13 +44,14 @@ def findings(directory: Directory, index: Index) -> list[Finding]:
     first = {}
     for example in examples(directory):
         name, text, line = example.name, example.text, example.line
+        owner = _owner(example.topics)
         normal = normalize(text)
         if not normal:
             found.append(
                 Finding(
                     line,
                     "wordless",
-                    f"{name}'s example '{text}' has no words (only signs or emoji), so the bot "
+                    f"{owner} '{text}' has no words (only signs or emoji), so the bot "
                     "reads nothing in it: remove it",
                 )
             )
@@ -73,7 +74,7 @@ def findings(directory: Directory, index: Index) -> list[Finding]:
                     Finding(
                         line,
                         "missed",
-                        f"{name}'s example '{text}' is the word that always gets {topic}'s "
+                        f"{owner} '{text}' is the word that always gets {topic}'s "
                         "numbers (its `word:`): remove the example",
                     )
                 )
@@ -81,24 +82,38 @@ def findings(directory: Directory, index: Index) -> list[Finding]:
         wanted = set(example.topics)
         given = index.match(text, normal).topics
         if (missed := wanted.difference(given)) and index.model is not None:
-            said = ("only " if wanted & set(given) else "") + (" and ".join(given) or "no topic")
+            said = ("only " if wanted & set(given) else "") + (_listed(given) or "no topic")
             found.append(
                 Finding(
                     line,
                     "missed",
-                    f"the bot gives {name}'s example '{text}' {said}, not "
-                    f"{' and '.join(t for t in example.topics if t in missed)}: add examples like "
+                    f"the bot gives {owner} '{text}' {said}, not "
+                    f"{_listed([t for t in example.topics if t in missed])}: add examples like "
                     "it, or reword it",
                 )
             )
         added = [topic for topic in given if topic not in wanted]  # in directory order
         by_keyword = index.keywords_in(normal.split()) if added else {}
         for topic in added:
-            found.append(_added(example.name, text, line, topic, by_keyword.get(topic)))
+            found.append(_added(owner, name, text, line, topic, by_keyword.get(topic)))
     return found
 
 
-def _added(name: str, text: str, line: int, topic: str, keyword) -> Finding:
+def _owner(topics: tuple[str, ...]) -> str:
+    """Return how a message names an example: "runaway's example", "the example about abuse and
+    runaway", "everyday's example"."""
+    if len(topics) > 1:
+        return f"the example about {_listed(topics)}"
+    return f"{topics[0] if topics else 'everyday'}'s example"
+
+
+def _listed(topics) -> str:
+    """Return "abuse", "abuse and runaway", "abuse, runaway and crisis"."""
+    *rest, last = topics or [""]
+    return f"{', '.join(rest)} and {last}" if rest else last
+
+
+def _added(owner: str, name: str, text: str, line: int, topic: str, keyword) -> Finding:
     """Return the finding for an example the bot gives `topic`, which it is not labelled with."""
     everyday = name == "everyday"
     if keyword is not None:
@@ -107,7 +122,7 @@ def _added(name: str, text: str, line: int, topic: str, keyword) -> Finding:
         return Finding(
             line,
             "keyword",
-            f"keyword '{keyword}' gives {topic} to {name}'s example '{text}': "
+            f"keyword '{keyword}' gives {topic} to {owner} '{text}': "
             + (
                 fix
                 if everyday
@@ -120,10 +135,16 @@ def _added(name: str, text: str, line: int, topic: str, keyword) -> Finding:
         message = f"the model gives everyday's example '{text}' {topic}: add everyday texts like it"
     else:
         message = (
-            f"the model adds {topic} to {name}'s example '{text}': if it is about {topic} too, "
+            f"the model adds {topic} to {owner} '{text}': if it is about {topic} too, "
             "list it under `several:`; if not, add examples like it"
         )
-    return Finding(line, "model", message, everyday, f"{topic} added to {name} examples")
+    return Finding(
+        line,
+        "model",
+        message,
+        everyday,
+        f"{topic} added to {_listed(name.split(' and '))} examples",
+    )
 
 
 def report(found: list[Finding], every: bool) -> list[tuple[int | None, str]]:

@@ -455,3 +455,24 @@ def test_explanations_read_runs_of_words_as_words():
     assert describe("p my pimp") == "the words 'my pimp'"
     assert describe("t not like he") == "the words 'not like he'"
     assert describe("<pimp") == "a word starting 'pimp'"
+
+
+def test_eval_prints_each_topics_precision_and_recall(referrals_file, tmp_path):
+    table = tmp_path / "table.tsv"
+    table.write_text(
+        "text\ttopics\tlanguage\n"
+        "i ran away from home last night\trunaway\ten\n"
+        "what time is practice\t-\ten\n",
+        encoding="utf-8",
+    )
+    result = run("eval", str(table), "--path", str(referrals_file))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"== {table}: 2 texts"
+    assert lines[1].split() == ["topic", "precision", "recall", "texts"]
+    runaway = next(line for line in lines if line.startswith("runaway "))
+    assert runaway.split() == ["runaway", "100.0%", "100.0%", "1"]
+    missing = next(line for line in lines if line.startswith("missing "))
+    assert missing.split()[2:] == ["-", "0"]  # no text is about it: no recall to give
+    assert "everyday texts given no topic: 1/1 (100.0%)" in lines
+    assert "exactly right: 2/2 (100.0%); right language: 2/2" in lines
