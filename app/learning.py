@@ -21,6 +21,7 @@ the model is learned in the calling process instead, and the log says why.
 import hashlib
 import logging
 import pickle
+import signal
 import subprocess
 import sys
 import threading
@@ -47,14 +48,31 @@ class NothingToLearn(Exception):
     """The examples teach nothing: no n-gram is in two of them."""
 
 
+class LearningStopped(Exception):
+    """The learner was stopped by SIGTERM or SIGINT: the server is being stopped, most likely."""
+
+
+STOPPED = (-signal.SIGTERM, -signal.SIGINT)  # a learner's exit status when told to stop
+
+
 class Learner:
     """A process ready to learn one topic model: start it, give it the examples, take the model.
 
     `command` and `timeout` are for tests, which stand a failing learner in for the real one.
+    With `give_up_if_stopped` (a reload: the last good directory still serves), a learner stopped
+    by SIGTERM or SIGINT raises LearningStopped instead of the model being learned here: that is
+    how a stop of the whole server (`kill -- -PGID`, Ctrl-C) reaches it, and the master would
+    learn for seconds before it could stop.
     """
 
-    def __init__(self, command: tuple[str, ...] | None = None, timeout: float = TIMEOUT):
+    def __init__(
+        self,
+        command: tuple[str, ...] | None = None,
+        timeout: float = TIMEOUT,
+        give_up_if_stopped: bool = False,
+    ):
         self.timeout = timeout
+        self.give_up_if_stopped = give_up_if_stopped
         self._job: tuple | None = None
         self._answer: bytes | None = None
         self._error: str | None = None
@@ -110,6 +128,9 @@ class Learner:
         if self._talking is not None:
             self._talking.join()
         learned = None if self._answer is None else self._unpickle(self._answer)
+        stopped = self._process is not None and self._process.returncode in STOPPED
+        if learned is None and stopped and self.give_up_if_stopped:
+            raise LearningStopped(self._error)
         if learned is None:
             log.warning("could not learn the topic model apart (%s); learning it here", self._error)
             try:

@@ -19,7 +19,7 @@ from pathlib import Path
 from flask import current_app, g
 
 from .directory import Directory
-from .learning import Learner
+from .learning import Learner, LearningStopped
 from .matching import Index, Match, build_index
 from .replies import SmsReply, compose_sms
 from .validation import DirectoryError, Problem, load_bytes, read_file
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 
 MAX_CACHED_REPLIES = 1024
+PAUSE_AFTER_STOP = 60  # seconds without reloads after a learner was stopped by a signal
 
 Stamp = tuple[int, int, int]
 
@@ -63,17 +64,20 @@ def _stamp(info: os.stat_result) -> Stamp:
     return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
-def _build(raw: bytes, filename: str, stamp: Stamp | None, learn_apart: bool) -> Snapshot:
+def _build(
+    raw: bytes, filename: str, stamp: Stamp | None, learn_apart: bool, reloading: bool = False
+) -> Snapshot:
     """Return the snapshot of a file's bytes: validated and indexed, or DirectoryError.
 
     With `learn_apart`, a learner process starts first: it readies itself while the file is
-    checked, and learns while the keywords are indexed.
+    checked, and learns while the keywords are indexed. When `reloading`, a learner stopped by
+    a signal raises LearningStopped (see learning.Learner).
     """
-    learner = Learner() if learn_apart else None
+    learner = Learner(give_up_if_stopped=reloading) if learn_apart else None
     try:
         directory = load_bytes(raw, filename)
         index = build_index(directory, learner)
-    except DirectoryError:
+    except (DirectoryError, LearningStopped):
         raise
     except Exception as error:  # a bad edit must never reach a texter
         problem = Problem(1, f"cannot be used ({type(error).__name__}): run make check")
@@ -163,6 +167,7 @@ class DirectoryStore:
     ):
         self.path = Path(path)
         self.learn_apart = learn_apart  # learn each model in a process of its own (a server)
+        self._paused_until = 0.0  # monotonic time: no reload before it (see LearningStopped)
         self.check_every = check_every  # seconds between checks; 0: no watcher (a test drives it)
         self.watching = check_every > 0  # False: someone else watches (gunicorn's master)
         self.last_good = LastGood(self.path, state_dir)
@@ -269,11 +274,22 @@ class DirectoryStore:
         if stamp == self._snapshot.stamp:
             self.problem = None  # back to the file in service (say, restored after a delete)
             return
-        if stamp == self._failed_stamp:
+        if stamp == self._failed_stamp or time.monotonic() < self._paused_until:
             return
         try:
             raw, info = read_file(self.path)
-            snapshot = _build(raw, str(self.path), _stamp(info), self.learn_apart)
+            snapshot = _build(raw, str(self.path), _stamp(info), self.learn_apart, reloading=True)
+        except LearningStopped as stopped:
+            # The server is stopping, most likely: building again for the next worker gunicorn
+            # forks would take seconds more before it can stop. Wait a while before trying.
+            self._paused_until = time.monotonic() + PAUSE_AFTER_STOP
+            log.info(
+                "the reload stopped with its learner (%s): the server is stopping? The last good "
+                "directory serves on; the file is read again in %d s",
+                stopped,
+                PAUSE_AFTER_STOP,
+            )
+            return
         except DirectoryError as error:
             if self._stat() != stamp:
                 return  # caught mid-write: judge the finished file at the next check

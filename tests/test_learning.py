@@ -69,6 +69,7 @@ def test_a_process_with_one_thread_fits_on_two_cores_and_gets_the_same_model():
 
 # Learners that go wrong, each a one-line Python program standing in for `python -m app.learning`.
 READ = "import pickle, sys, time; sys.stdin.buffer.read(); "
+STOP = READ + "import os, signal; os.kill(os.getpid(), signal.SIGTERM)"  # as `kill -- -PGID`
 FAULTY = {
     "it cannot start": None,
     "it exits at once": "import sys; sys.exit(2)",
@@ -79,6 +80,7 @@ FAULTY = {
     "it answers a class the caller lacks": READ
     + "exec('class Model: pass'); sys.stdout.buffer.write(pickle.dumps(Model()))",
     "it hangs": READ + "time.sleep(600)",
+    "it is stopped, at start": STOP,
 }
 
 
@@ -89,6 +91,12 @@ def test_whatever_goes_wrong_with_the_learner_the_model_is_learned_here(fault, c
     index = learned_with(Learner(command, timeout=2))
     assert "abuse" in index.match(MODEL_ABUSE).topics
     assert "could not learn the topic model apart" in caplog.text
+
+
+def test_a_learner_stopped_during_a_reload_gives_up_rather_than_learn_here(caplog):
+    with pytest.raises(learning.LearningStopped):
+        learned_with(Learner((sys.executable, "-c", STOP), give_up_if_stopped=True))
+    assert "learning it here" not in caplog.text
 
 
 def test_a_learner_that_loaded_other_code_refuses_its_job(monkeypatch, caplog):

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from app import create_app, store
+from app import create_app, learning, store
 from app.validation import DirectoryError
 from conftest import (
     RECENT,
@@ -337,6 +337,30 @@ def children() -> set[int]:
     not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(),
     reason="reads /proc/PID/task/TID/children (Linux, CONFIG_PROC_CHILDREN)",
 )
+def test_a_reload_whose_learner_is_stopped_keeps_the_last_good_directory(
+    referrals_file, monkeypatch, caplog
+):
+    served = store.DirectoryStore(referrals_file, check_every=0, learn_apart=True)
+    try:
+        before = served.in_service
+        # the server is stopped mid-reload: its learner gets the SIGTERM first
+        boot = learning.BOOT
+        monkeypatch.setattr(learning, "BOOT", "import os, signal; os.kill(os.getpid(), 15)")
+        text = referrals_file.read_text(encoding="utf-8")
+        save(referrals_file, text.replace("800-555-0108", "800-555-0199"))
+        with caplog.at_level(logging.INFO):
+            assert served.refresh() is before  # no model learned in the master, none refused
+        assert served.problem is None
+        assert "the reload stopped with its learner" in caplog.text
+        assert "learning it here" not in caplog.text
+        monkeypatch.setattr(learning, "BOOT", boot)
+        assert served.refresh() is before  # gunicorn's next fork does not build it again
+        served._paused_until = 0.0  # a minute later: a server still running reloads
+        assert "800-555-0199" in served.refresh().directory.resources["runaway_safeline"].call
+    finally:
+        served.close()
+
+
 def test_a_store_learning_apart_serves_the_model_and_leaves_no_learner_behind(referrals_file):
     before = children()
     served = store.DirectoryStore(referrals_file, check_every=0, learn_apart=True)
