@@ -66,6 +66,8 @@ def _watch(server, store) -> None:
 def _check(server, store, signalled, stale_before):
     """Reload the workers if the file changed or one has an older directory; return the state."""
     stamp = store.changed()  # a stat: no lock, nothing a fork could catch half-done
+    if stamp is None:
+        signalled = None  # in service, refused, or paused: a later change is signalled afresh
     # A worker forked while the file changed mid-reload has an older directory; one still
     # there a check later (old workers exit within a request) needs a reload of its own.
     digest = store.in_service.digest

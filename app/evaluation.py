@@ -55,9 +55,10 @@ class Report:
         """Return the report as a table for a terminal."""
         out = [f"{'topic':22} {'precision':>9} {'recall':>7} {'texts':>6}"]
         for s in self.topics:
-            texts = s.right + s.missed
+            texts, given = s.right + s.missed, s.right + s.wrong
             recall = f"{s.recall:7.1%}" if texts else f"{'-':>7}"  # no text is about it
-            out.append(f"{s.topic:22} {s.precision:9.1%} {recall} {texts:6}")
+            precision = f"{s.precision:9.1%}" if given else f"{'-':>9}"  # nor given to any
+            out.append(f"{s.topic:22} {precision} {recall} {texts:6}")
         out.append(
             f"everyday texts given no topic: {self.everyday_clean}/{self.everyday} "
             f"({self.everyday_precision:.1%})"

@@ -22,13 +22,14 @@ SPANISH_HINTS = ["español", "Spanish"]
 # A caller who asks by voice for the Help Line or a person, as 0 does: "help line", "operator",
 # "can i talk to a real person", "línea de ayuda", "con una persona por favor", "cero".
 HELP_LINE_WORDS = frozenset(
-    "helpline operator person human agent representative zero operador operadora persona "
+    "helpline operator person human agent representative zero 0 operador operadora persona "
     "humano humana cero".split()
 )
 # What else such a caller says; a word outside both ("my person hits me") makes it a topic's.
 REQUEST_WORDS = ASKING_WORDS | frozenset(
     "can could may let me talk with just real live an put through connect transfer give get "
-    "need ok yes si puedo con una un la el de pasame comunicame conectame alguna algun".split()
+    "need ok yes si puedo con una un la el de pasame comunicame conectame alguna algun now "
+    "number numero help ayuda necesito ahora".split()
 )
 HELP_LINE_HINTS = {"en": ["help line", "operator"], "es": ["línea de ayuda", "operadora"]}
 HINTS_PER_TOPIC = 3  # Twilio's hints are a short comma-separated list; a few words per topic
@@ -173,6 +174,19 @@ def asks_for_help_line(heard: str) -> bool:
     return bool(words & HELP_LINE_WORDS) and words <= HELP_LINE_WORDS | REQUEST_WORDS
 
 
+def menu_step(
+    directory: Directory, index: Index, language: str, digits: str, heard: str
+) -> tuple[str, tuple[str, ...]]:
+    """Return what a key or a spoken answer to the menu asks for: ("connect", ()),
+    ("spanish", ()), ("answer", its topics) or ("miss", ()). The call and the preview share it."""
+    if digits == CONNECT or (not digits and asks_for_help_line(heard)):
+        return "connect", ()
+    if digits == SPANISH or (language == "en" and not digits and asks_for_spanish(heard)):
+        return "spanish", ()
+    topics = topics_heard(directory, index, digits, heard)
+    return ("answer", topics) if topics else ("miss", ())
+
+
 def topics_heard(directory: Directory, index: Index, digits: str, heard: str) -> tuple[str, ...]:
     """Return the topics a key or a spoken answer asks for (none if neither names one)."""
     if digits:
@@ -273,8 +287,12 @@ def transcript(directory: Directory, index: Index, text: str, language: str | No
         turns += [("CALLER", f"(presses {SPANISH})")]
         turns += [("BOT", greeting(directory, "es") + menu(directory, "es"))]
     turns += [("CALLER", f'(says) "{text}"')]
-    topics = topics_heard(directory, index, "", text)
-    if topics:
+    step, topics = menu_step(directory, index, language, "", text)
+    if step == "connect":
+        turns += [("BOT", connecting(language))]
+    elif step == "spanish":
+        turns += [("BOT", greeting(directory, "es") + menu(directory, "es"))]
+    elif step == "answer":
         turns += [("BOT", answer(directory, topics, language) + answer_options(language))]
     else:
         turns += [("BOT", sorry(language) + menu(directory, language))]

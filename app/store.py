@@ -215,11 +215,17 @@ class DirectoryStore:
         return self._snapshot
 
     def changed(self) -> Stamp | None:
-        """Return the file's stamp if it is neither in service nor already refused (a stat only)."""
+        """Return the file's stamp if it is neither in service nor already refused (a stat only);
+        None while reloads pause after a stopped learner, so that the edit is signalled afresh
+        when the pause ends."""
         stamp = self._stat()
-        if stamp in (self._snapshot.stamp, self._failed_stamp):
+        if stamp in (self._snapshot.stamp, self._failed_stamp) or self.paused():
             return None
         return stamp
+
+    def paused(self) -> bool:
+        """Tell whether reloads pause after a learner was stopped (see LearningStopped)."""
+        return time.monotonic() < self._paused_until
 
     def _first_snapshot(self) -> Snapshot:
         try:
@@ -274,7 +280,7 @@ class DirectoryStore:
         if stamp == self._snapshot.stamp:
             self.problem = None  # back to the file in service (say, restored after a delete)
             return
-        if stamp == self._failed_stamp or time.monotonic() < self._paused_until:
+        if stamp == self._failed_stamp or self.paused():
             return
         try:
             raw, info = read_file(self.path)

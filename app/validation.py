@@ -22,6 +22,7 @@ HELP_LINE_WITHIN = 100  # characters: a lock screen or a preview shows about thi
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PHONE_FIELDS = ("call", "tty", "relay", "number")
 TEXT = ("string", ["string"])  # how the schema says an item of a list is text
+IDS = ("always_first", "resources")  # lists of resources' ids
 # What a file may cost before it is parsed. The shipped file, with its examples, is about 3 MB
 # and grows by some 150 KB with each batch of 1,250 examples; a file of tens of megabytes is a
 # mistake (or an attack) and would stall reloads.
@@ -377,23 +378,34 @@ def _explain(error: jsonschema.ValidationError) -> str:
         return _explain_several(error, field, value)
     if error.validator == "pattern" and error.absolute_path and "word" in error.absolute_path:
         return f"'{value}' must be one word in capitals, such as SAFE"
-    if error.validator == "type" and isinstance(field, int) and error.schema["type"] in TEXT:
+    path = error.absolute_path
+    if (
+        error.validator == "type"
+        and isinstance(field, int)
+        and len(path) >= 2
+        and path[-2] in LANGUAGES  # a list of texts: examples, keywords, everyday texts
+        and error.schema["type"] in TEXT
+    ):
         return _not_text(value)
+    if error.validator == "type" and isinstance(field, int) and path[-2] in IDS:
+        return f"{value!r} is not a resource's id: write one, such as help_line"
     return error.message
 
 
 def _not_text(value) -> str:
     """Say why a text in a list (an example, a keyword) was not read as text, and the fix."""
     if value is None:
-        why = "it is empty, or starts with # (the rest of a line after # is a comment)"
+        why = "it is empty, null or ~, or starts with # (the rest of a line after # is a comment)"
     elif isinstance(value, dict):
         why = "it holds ': ', which makes a name and a value"
     elif isinstance(value, bool):
         why = "it is read as true or false (yes, no, on and off are)"
     elif isinstance(value, int | float):
         why = "it is read as a number"
+    elif isinstance(value, list):
+        why = "it is read as a list (inside [ ], or after a second -)"
     else:
-        why = "it is read as a list, as the [ ] around it say"
+        why = f"it is read as a {type(value).__name__}"
     return f'not read as text: {why}; put the whole text in double quotes ("...")'
 
 

@@ -138,33 +138,20 @@ def menu_choice():
     """Act on a key or a spoken answer to the menu."""
     snapshot, language, misses = _call()
     directory = snapshot.directory
-    digits = form_field("Digits")
+    digits, heard = form_field("Digits"), form_field("SpeechResult")
+    step, topics = speech.menu_step(directory, snapshot.index, language, digits, heard)
     response = VoiceResponse()
-    if digits == speech.CONNECT:
+    if step == "connect":
         _connect(response, snapshot, language)
-        step, topics = "connect", ()
-    elif digits == speech.SPANISH:
-        language, step, topics = "es", "spanish", ()
+    elif step == "spanish":
+        language = "es"
         response = _menu(snapshot, language, 0, speech.greeting(directory, language))
+    elif step == "answer":
+        response = _answer(snapshot, language, topics, 0)
     else:
-        heard = form_field("SpeechResult")
-        spanish = language == "en" and not digits and speech.asks_for_spanish(heard)
-        connect = not digits and speech.asks_for_help_line(heard)
-        asked = spanish or connect
-        topics = () if asked else speech.topics_heard(directory, snapshot.index, digits, heard)
-        if connect:
-            _connect(response, snapshot, language)
-            step = "connect"
-        elif spanish:
-            language, step = "es", "spanish"
-            response = _menu(snapshot, language, 0, speech.greeting(directory, language))
-        elif topics:
-            step = "answer"
-            response = _answer(snapshot, language, topics, 0)
-        else:
-            step, misses, response = _missed(
-                snapshot, language, misses, lambda n, sorry: _menu(snapshot, language, n, sorry)
-            )
+        step, misses, response = _missed(
+            snapshot, language, misses, lambda n, sorry: _menu(snapshot, language, n, sorry)
+        )
     _log(step, language, topics, misses)
     return twiml(response)
 

@@ -208,7 +208,7 @@ MISTAKES = [
         "        - is there a food bank open on sundays in south la\n",
         "        - #1 food bank near me\n",
         "#1 food bank",
-        "not read as text: it is empty, or starts with #",
+        "not read as text: it is empty, null or ~, or starts with #",
     ),
     (
         "keyword read as true",
@@ -216,6 +216,13 @@ MISTAKES = [
         "        - yes\n",
         "        - yes",
         "not read as text: it is read as true or false (yes, no, on and off are)",
+    ),
+    (
+        "a number among resources' ids",
+        "always_first: [help_line, lifeline_988, youth_crisis_line]",
+        "always_first: [help_line, 988, youth_crisis_line]",
+        "always_first",
+        "always_first[1]: 988 is not a resource's id: write one, such as help_line",
     ),
     (
         "repeated key",

@@ -2,6 +2,7 @@
 broken files and restarts never stop service."""
 
 import http.client
+import importlib.util
 import logging
 import os
 import signal
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urlencode
@@ -333,13 +335,21 @@ def children() -> set[int]:
     return found
 
 
-@pytest.mark.skipif(
-    not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(),
-    reason="reads /proc/PID/task/TID/children (Linux, CONFIG_PROC_CHILDREN)",
-)
+def gunicorn_conf():
+    """Return gunicorn.conf.py as a module: its hooks, as gunicorn's master runs them."""
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "gunicorn.conf.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_a_reload_whose_learner_is_stopped_keeps_the_last_good_directory(
     referrals_file, monkeypatch, caplog
 ):
+    conf = gunicorn_conf()
+    hups = []
+    monkeypatch.setattr(conf.os, "kill", lambda pid, sig: hups.append(sig))
+    master = types.SimpleNamespace(WORKERS={}, log=logging.getLogger("gunicorn.test"))
     served = store.DirectoryStore(referrals_file, check_every=0, learn_apart=True)
     try:
         before = served.in_service
@@ -348,19 +358,29 @@ def test_a_reload_whose_learner_is_stopped_keeps_the_last_good_directory(
         monkeypatch.setattr(learning, "BOOT", "import os, signal; os.kill(os.getpid(), 15)")
         text = referrals_file.read_text(encoding="utf-8")
         save(referrals_file, text.replace("800-555-0108", "800-555-0199"))
+        signalled, stale = conf._check(master, served, None, set())  # the watcher sees the edit
+        assert hups == [signal.SIGHUP]
         with caplog.at_level(logging.INFO):
-            assert served.refresh() is before  # no model learned in the master, none refused
+            assert served.refresh() is before  # pre_fork: no model learned here, none refused
         assert served.problem is None
         assert "the reload stopped with its learner" in caplog.text
         assert "learning it here" not in caplog.text
-        monkeypatch.setattr(learning, "BOOT", boot)
-        assert served.refresh() is before  # gunicorn's next fork does not build it again
-        served._paused_until = 0.0  # a minute later: a server still running reloads
+        monkeypatch.setattr(learning, "BOOT", boot)  # a server that was not stopping after all
+        signalled, stale = conf._check(master, served, signalled, stale)
+        assert served.refresh() is before  # the next fork builds nothing during the pause
+        assert hups == [signal.SIGHUP]  # nor does the watcher signal the edit again
+        served._paused_until = 0.0  # a minute later
+        conf._check(master, served, signalled, stale)
+        assert hups == [signal.SIGHUP, signal.SIGHUP]  # the edit is signalled afresh
         assert "800-555-0199" in served.refresh().directory.resources["runaway_safeline"].call
     finally:
         served.close()
 
 
+@pytest.mark.skipif(
+    not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(),
+    reason="reads /proc/PID/task/TID/children (Linux, CONFIG_PROC_CHILDREN)",
+)
 def test_a_store_learning_apart_serves_the_model_and_leaves_no_learner_behind(referrals_file):
     before = children()
     served = store.DirectoryStore(referrals_file, check_every=0, learn_apart=True)

@@ -476,3 +476,13 @@ def test_eval_prints_each_topics_precision_and_recall(referrals_file, tmp_path):
     assert missing.split()[2:] == ["-", "0"]  # no text is about it: no recall to give
     assert "everyday texts given no topic: 1/1 (100.0%)" in lines
     assert "exactly right: 2/2 (100.0%); right language: 2/2" in lines
+
+
+def test_check_names_an_example_about_several_topics_plainly(referrals_file):
+    text = "hi who is this and what is this number for"  # everyday's words
+    add_several(referrals_file, ["abuse", "runaway"], [text])
+    result = run("check", str(referrals_file))
+    assert (
+        f"warning: the bot gives the example about abuse and runaway '{text}' no topic, not "
+        "abuse and runaway: add examples like it, or reword it"
+    ) in result.output, result.output

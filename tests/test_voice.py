@@ -228,6 +228,9 @@ def test_0_in_the_menu_dials_the_help_line(call, spanish):
         ("la línea de ayuda por favor", True),
         ("quiero hablar con una persona", True),
         ("cero", True),
+        ("0", False),  # how Twilio may write a spoken "zero"
+        ("operator I need help now", False),
+        ("necesito hablar con una persona ahora", True),
     ],
 )
 def test_asking_aloud_for_the_help_line_or_a_person_dials_it(call, words, spanish):
@@ -238,6 +241,18 @@ def test_asking_aloud_for_the_help_line_or_a_person_dials_it(call, words, spanis
     assert dialled(connected) == HELP_LINE
     assert connected.find("Gather") is None  # put through now, not asked again
     assert languages(connected) == ({"es-MX"} if spanish else {"en-US"})
+
+
+@pytest.mark.parametrize("words", ["operator", "una persona por favor"])
+def test_the_preview_of_a_call_puts_a_request_for_a_person_through_too(referrals_file, words):
+    result = CliRunner().invoke(main, ["ask", "--voice", words, "--path", str(referrals_file)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].endswith(
+        (
+            "Connecting you to the 24-hour Help Line now.",
+            "Te estamos comunicando con la Línea de Ayuda de 24 horas.",
+        )
+    ), result.output
 
 
 def test_a_person_in_a_story_is_not_a_request_for_one(call):
