@@ -2,11 +2,12 @@
 
 With tens of thousands of examples the bot gives a few hundred a topic they are not labelled
 with, mostly a second topic whose numbers would help too ("he hits me" in a trafficking
-example). Listed one by one, those drown what a coordinator must act on, so `report` lists the
-findings that need an edit and sums up the rest; `--all` lists every one.
+example), and, with thresholds set for precision, does not give some a hundred their own.
+Listed one by one, those drown what a coordinator must act on, so `report` lists the examples
+that are mistakes whatever the model learns and sums up the rest; `--all` lists every one.
 """
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
 from .directory import LANGUAGES, Directory
@@ -21,10 +22,12 @@ class Finding:
     """One thing `check` says of one example."""
 
     line: int
-    kind: str  # "unused", "wordless", "twice", "missed", "keyword" or "model" (a topic added)
+    # "unused", "wordless", "twice", "word" (a topic's own word), "missed" (its topic not
+    # given), "keyword" or "model" (a topic added by one or the other)
+    kind: str
     message: str
     everyday: bool = False  # the example is about no topic
-    cause: str = ""  # what to group by: "keyword\ntopic", or "topic added to name examples"
+    cause: str = ""  # what a summary counts: "keyword\ntopic", "topic added to ...", ...
 
 
 def findings(directory: Directory, index: Index) -> list[Finding]:
@@ -73,7 +76,7 @@ def findings(directory: Directory, index: Index) -> list[Finding]:
                 found.append(
                     Finding(
                         line,
-                        "missed",
+                        "word",
                         f"{owner} '{text}' is the word that always gets {topic}'s "
                         "numbers (its `word:`): remove the example",
                     )
@@ -83,13 +86,14 @@ def findings(directory: Directory, index: Index) -> list[Finding]:
         given = index.match(text, normal).topics
         if (missed := wanted.difference(given)) and index.model is not None:
             said = ("only " if wanted & set(given) else "") + (_listed(given) or "no topic")
+            not_given = _listed([t for t in example.topics if t in missed])
             found.append(
                 Finding(
                     line,
                     "missed",
-                    f"the bot gives {owner} '{text}' {said}, not "
-                    f"{_listed([t for t in example.topics if t in missed])}: add examples like "
+                    f"the bot gives {owner} '{text}' {said}, not {not_given}: add examples like "
                     "it, or reword it",
+                    cause=not_given,
                 )
             )
         added = [topic for topic in given if topic not in wanted]  # in directory order
@@ -148,43 +152,52 @@ def _added(owner: str, name: str, text: str, line: int, topic: str, keyword) -> 
 
 
 def report(found: list[Finding], every: bool) -> list[tuple[int | None, str]]:
-    """Return (line, warning) to print: all of `found` when `every`, else what needs an edit and
-    a summary of the topics the bot adds to examples of other topics (None: no line)."""
+    """Return (line, warning) to print: all of `found` when `every`; else, one line each, the
+    examples that are mistakes whatever the model does (given twice, with no words, a topic's
+    own word), and a note summing up each other kind (None: no line)."""
     if every:
         return [(finding.line, f"warning: {finding.message}") for finding in found]
-    lines = [
-        (f.line, f"warning: {f.message}")
-        for f in found
-        if f.kind not in ("keyword", "model") or (f.everyday and f.kind == "model")
+    lines: list[tuple[int | None, str]] = [
+        (f.line, f"warning: {f.message}") for f in found if f.kind in LISTED
     ]
-    by_keyword: dict[str, list[Finding]] = defaultdict(list)
-    for finding in found:
-        if finding.everyday and finding.kind == "keyword":
-            by_keyword[finding.cause].append(finding)
-    for group in by_keyword.values():
-        others = [str(f.line) for f in group[1:]]
-        also = ", ".join(others[:OTHER_LINES]) + (
-            f" and {len(others) - OTHER_LINES} more" if len(others) > OTHER_LINES else ""
-        )
-        also = f" (also line{'s' if len(others) > 1 else ''} {also})" if others else ""
-        lines.append((group[0].line, f"warning: {group[0].message}{also}"))
-    lines.sort(key=lambda line: line[0])
-    for kind, who in (("keyword", "keywords add"), ("model", "the model adds")):
-        added = [f for f in found if f.kind == kind and not f.everyday]
-        if added:
-            causes = Counter(f.cause for f in added).most_common(MOST_OFTEN)
-            named = ", ".join(
-                "'{}' for {} ({})".format(*cause.split("\n"), count)
-                if kind == "keyword"
-                else f"{cause} ({count})"
-                for cause, count in causes
-            )
+    for kinds, everyday, said, fix in SUMMED:
+        group = [f for f in found if f.kind in kinds and f.everyday == everyday]
+        if group:
+            causes = Counter(f.cause for f in group).most_common(MOST_OFTEN)
+            named = ", ".join(f"{_cause(cause)} ({count})" for cause, count in causes)
             lines.append(
                 (
                     None,
-                    f"note: {who} a topic to {len(added)} example(s) of other topics, most "
-                    f"often {named}. Where the added topic's numbers help too, list the example "
-                    "under `several:`. `check --all` lists each one.",
+                    f"note: {said.format(count=len(group))}, most often {named}: {fix}. "
+                    "`check --all` lists each, with its line.",
                 )
             )
     return lines
+
+
+LISTED = ("unused", "wordless", "twice", "word")  # mistakes whatever the model does
+SUMMED = (  # (kinds, about everyday texts, what the note says, the fix), in the order printed
+    (
+        ("missed",),
+        False,
+        "the bot does not give {count} example(s) their own topic",
+        "add examples like them, or reword them",
+    ),
+    (
+        ("keyword", "model"),
+        True,
+        "the bot gives a topic to {count} everyday text(s)",
+        "make the keyword longer or remove it, or add everyday texts like them",
+    ),
+    (
+        ("keyword", "model"),
+        False,
+        "the bot adds a topic to {count} example(s) of other topics",
+        "where the added topic's numbers help too, list the example under `several:`",
+    ),
+)
+
+
+def _cause(cause: str) -> str:
+    keyword, _, topic = cause.partition("\n")
+    return f"'{keyword}' for {topic}" if topic else cause

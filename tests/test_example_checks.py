@@ -1,7 +1,7 @@
-"""What `check` prints of its findings on the examples: each that needs an edit, a sum of the rest.
+"""What `check` prints of its findings on the examples: each mistake, and a sum of the rest.
 
 The findings themselves come from a real check through the CLI in test_topics.py; a model fitted
-to the small fixture files every example as labelled, so the summing up is proven here on
+to the small fixture files nearly every example as labelled, so the summing up is proven here on
 findings made by hand.
 """
 
@@ -9,10 +9,8 @@ from app.example_checks import Finding, report
 
 
 def keyword(line, everyday=True, word="beats me", topic="abuse"):
-    name = "everyday" if everyday else "runaway"
-    return Finding(
-        line, "keyword", f"keyword '{word}' gives {topic} to {name}'s", everyday, f"{word}\n{topic}"
-    )
+    owner = "everyday's example" if everyday else "runaway's example"
+    return Finding(line, "keyword", f"keyword gives to {owner}", everyday, f"{word}\n{topic}")
 
 
 def model(line, everyday=False, topic="crisis", name="counselling"):
@@ -20,13 +18,21 @@ def model(line, everyday=False, topic="crisis", name="counselling"):
     return Finding(line, "model", f"the model adds {topic} to line {line}", everyday, cause)
 
 
+def missed(line, topics="runaway"):
+    return Finding(line, "missed", f"the bot misses line {line}", cause=topics)
+
+
 FINDINGS = [
     Finding(3, "twice", "given twice"),
-    Finding(4, "missed", "the bot gives runaway's example 'x' no topic"),
+    Finding(4, "word", "is the word that always gets abuse's numbers"),
     Finding(5, "wordless", "has no words"),
-    model(6, everyday=True, topic="missing", name="everyday"),
-    *[keyword(line) for line in (10, 11, 12, 13, 14, 15, 16, 17)],
-    keyword(20, word="beats me", topic="trafficking"),  # the same keyword for another topic
+    missed(6),
+    missed(7),
+    missed(8, "abuse and runaway"),
+    model(9, everyday=True, topic="missing", name="everyday"),
+    keyword(10),
+    keyword(11),
+    keyword(12, word="beats me", topic="trafficking"),  # the same keyword for another topic
     keyword(30, everyday=False),
     keyword(31, everyday=False),
     keyword(32, everyday=False, word="dcfs"),
@@ -36,40 +42,37 @@ FINDINGS = [
 ]
 
 
-def test_check_lists_what_needs_an_edit_and_sums_up_second_topics():
-    lines = report(FINDINGS, every=False)
-    assert lines == [
+def test_check_lists_the_mistakes_and_sums_up_the_rest():
+    assert report(FINDINGS, every=False) == [
         (3, "warning: given twice"),
-        (4, "warning: the bot gives runaway's example 'x' no topic"),
+        (4, "warning: is the word that always gets abuse's numbers"),
         (5, "warning: has no words"),
-        (6, "warning: the model adds missing to line 6"),
-        (
-            10,
-            "warning: keyword 'beats me' gives abuse to everyday's (also lines 11, 12, 13, 14, "
-            "15 and 2 more)",
-        ),
-        (20, "warning: keyword 'beats me' gives trafficking to everyday's"),
         (
             None,
-            "note: keywords add a topic to 3 example(s) of other topics, most often 'beats me' "
-            "for abuse (2), 'dcfs' for abuse (1). Where the added topic's numbers help too, list "
-            "the example under `several:`. `check --all` lists each one.",
+            "note: the bot does not give 3 example(s) their own topic, most often runaway (2), "
+            "abuse and runaway (1): add examples like them, or reword them. `check --all` lists "
+            "each, with its line.",
         ),
         (
             None,
-            "note: the model adds a topic to 3 example(s) of other topics, most often crisis "
-            "added to counselling examples (2), abuse added to runaway examples (1). Where the "
-            "added topic's numbers help too, list the example under `several:`. `check --all` "
-            "lists each one.",
+            "note: the bot gives a topic to 4 everyday text(s), most often 'beats me' for abuse "
+            "(2), missing added to everyday examples (1), 'beats me' for trafficking (1): make "
+            "the keyword longer or remove it, or add everyday texts like them. `check --all` "
+            "lists each, with its line.",
+        ),
+        (
+            None,
+            "note: the bot adds a topic to 6 example(s) of other topics, most often 'beats me' "
+            "for abuse (2), crisis added to counselling examples (2), 'dcfs' for abuse (1): "
+            "where the added topic's numbers help too, list the example under `several:`. "
+            "`check --all` lists each, with its line.",
         ),
     ]
 
 
 def test_check_all_lists_every_finding_in_turn():
-    lines = report(FINDINGS, every=True)
-    assert lines == [(f.line, f"warning: {f.message}") for f in FINDINGS]
+    assert report(FINDINGS, every=True) == [(f.line, f"warning: {f.message}") for f in FINDINGS]
 
 
-def test_one_more_everyday_example_is_named_by_its_line():
-    lines = report([keyword(7), keyword(9)], every=False)
-    assert lines == [(7, "warning: keyword 'beats me' gives abuse to everyday's (also line 9)")]
+def test_a_file_whose_examples_the_bot_gets_right_gets_no_note():
+    assert report([], every=False) == []

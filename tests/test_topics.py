@@ -115,32 +115,33 @@ def test_check_sums_up_the_topics_keywords_add_to_other_topics_examples(referral
     result = run("check", str(referrals_file))
     assert result.exit_code == 0, result.output
     assert "my stepdad beats me so i left" not in result.output
-    assert re.search(
-        r": note: keywords add a topic to 1 example\(s\) of other topics, most often "
-        r"'beats me' for abuse \(1\)\. Where the added topic's numbers help too, list the "
-        r"example under `several:`\. `check --all` lists each one\.",
-        result.output,
-    )
+    assert (
+        ": note: the bot adds a topic to 1 example(s) of other topics, most often 'beats me' for "
+        "abuse (1): where the added topic's numbers help too, list the example under "
+        "`several:`. `check --all` lists each, with its line."
+    ) in result.output, result.output
     result = run("check", "--all", str(referrals_file))
     assert re.search(
         r":\d+: warning: keyword 'beats me' gives abuse to runaway's example "
         r"'my stepdad beats me so i left': if it is about abuse too, list it under `several:`",
         result.output,
     )
-    assert "note: keywords add" not in result.output
+    assert "note: the bot adds" not in result.output
 
 
-def test_check_lists_everyday_examples_a_keyword_gives_a_topic_once_per_keyword(referrals_file):
+def test_check_sums_up_everyday_texts_given_a_topic_and_lists_them_with_all(referrals_file):
     add_everyday(referrals_file, ["my brother beats me at chess every time", "she beats me at tag"])
     result = run("check", str(referrals_file))
-    first = line_of(referrals_file, "my brother beats me at chess every time")
-    second = line_of(referrals_file, "she beats me at tag")
-    said = [line for line in result.output.splitlines() if "'beats me'" in line]
-    assert said == [
-        f"{referrals_file}:{first}: warning: keyword 'beats me' gives abuse to everyday's example "
-        "'my brother beats me at chess every time': make the keyword longer or remove it "
-        f"(also line {second})"
-    ], result.output
+    assert (
+        ": note: the bot gives a topic to 2 everyday text(s), most often 'beats me' for abuse "
+        "(2): make the keyword longer or remove it, or add everyday texts like them."
+    ) in result.output, result.output
+    result = run("check", "--all", str(referrals_file))
+    for text in ("my brother beats me at chess every time", "she beats me at tag"):
+        assert (
+            f"{referrals_file}:{line_of(referrals_file, text)}: warning: keyword 'beats me' gives "
+            f"abuse to everyday's example '{text}': make the keyword longer or remove it"
+        ) in result.output, result.output
 
 
 @pytest.mark.parametrize(
@@ -157,6 +158,11 @@ def test_check_warns_of_an_example_the_bot_does_not_give_its_topic(
 ):
     add_example(referrals_file, topic, text)
     result = run("check", str(referrals_file))
+    assert (
+        f": note: the bot does not give 1 example(s) their own topic, most often {topic} (1): add "
+        "examples like them, or reword them."
+    ) in result.output, result.output
+    result = run("check", "--all", str(referrals_file))
     line = line_of(referrals_file, text)
     assert (
         f"{referrals_file}:{line}: warning: the bot gives {topic}'s example '{text}' {given}, "
@@ -192,7 +198,7 @@ def test_a_short_example_is_answered_as_staff_labelled_it(referrals_file, signed
     app.extensions["referrals"].refresh()
     assert SAFELINE in text_reply(signed_post, text)
     assert SAFELINE in text_reply(signed_post, "What are your HOURS on weekends??")  # folded
-    assert "the bot gives runaway's example" not in run("check", str(referrals_file)).output
+    assert "runaway's example" not in run("check", "--all", str(referrals_file)).output
     asked = run("ask", "alone tonight", "--path", str(referrals_file)).output
     assert "topics: crisis" in asked  # the model gives it crisis
     add_everyday(referrals_file, ["alone tonight"])
@@ -481,7 +487,7 @@ def test_eval_prints_each_topics_precision_and_recall(referrals_file, tmp_path):
 def test_check_names_an_example_about_several_topics_plainly(referrals_file):
     text = "hi who is this and what is this number for"  # everyday's words
     add_several(referrals_file, ["abuse", "runaway"], [text])
-    result = run("check", str(referrals_file))
+    result = run("check", "--all", str(referrals_file))
     assert (
         f"warning: the bot gives the example about abuse and runaway '{text}' no topic, not "
         "abuse and runaway: add examples like it, or reword it"
