@@ -14,7 +14,6 @@ from .directory import LANGUAGES, Directory
 from .matching import Index, examples, normalize
 
 MOST_OFTEN = 3  # causes named in a summary
-OTHER_LINES = 5  # lines named after a grouped finding's first
 
 
 @dataclass(frozen=True)
