@@ -50,7 +50,7 @@ def main() -> None:
     "--all",
     "every",
     is_flag=True,
-    help="List every example given a topic it is not labelled with, not a summary.",
+    help="List each example the bot misses or gives another topic, not the notes summing them up.",
 )
 def check(path: str | None, every: bool) -> None:
     """Check PATH (default: REFERRALS_PATH or data/referrals.yaml) and summarise it."""

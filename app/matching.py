@@ -263,11 +263,11 @@ class Index:
             word: frozenset(self.keys_for(word)) for word in words
         }
         self.spelling = Spelling(normal_texts, self.known, common_words())
+        self.model = learned()
         # A short example is answered as staff labelled it, whatever the model makes of it: a
         # coordinator fixes a miss by adding the text as an example, and a model does not always
         # learn one word ("hambre", "kidnapped") or an everyday "no" against twenty thousand
         # longer examples. Texts this short are the ones sent word for word; longer ones teach.
-        self.model = learned()
         self.exact: dict[str, Example] = {}
         for example, normal in zip(given, normal_texts, strict=True):
             if self.model is not None and 0 < len(normal.split()) <= EXACT_WORDS:
