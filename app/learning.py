@@ -16,6 +16,10 @@ updated under a running server) refuses, rather than hand back a model of anothe
 
 Whatever goes wrong (no process, a crash, a hang past TIMEOUT, an answer that is not a model),
 the model is learned in the calling process instead, and the log says why.
+
+Given a model_cache.ModelCache, a learner first looks there for the model of these very
+examples: found, it is served and the process is stopped unused; learned, it is kept there for
+the next start.
 """
 
 import hashlib
@@ -28,6 +32,7 @@ import threading
 from pathlib import Path
 
 from . import topic_model
+from .model_cache import ModelCache, fingerprint
 from .topic_model import Example, TopicModel
 
 log = logging.getLogger(__name__)
@@ -70,9 +75,13 @@ class Learner:
         command: tuple[str, ...] | None = None,
         timeout: float = TIMEOUT,
         give_up_if_stopped: bool = False,
+        cache: ModelCache | None = None,
     ):
         self.timeout = timeout
         self.give_up_if_stopped = give_up_if_stopped
+        self.cache = cache
+        self._fingerprint: str | None = None
+        self._kept: TopicModel | None = None  # read from the cache: nothing to learn
         self._job: tuple | None = None
         self._answer: bytes | None = None
         self._error: str | None = None
@@ -93,6 +102,12 @@ class Learner:
     ) -> None:
         """Hand the learner its examples, and return while it learns."""
         self._job = (examples, normal_texts, thresholds)
+        if self.cache is not None:
+            self._fingerprint = fingerprint(examples, normal_texts)
+            self._kept = self.cache.read(self._fingerprint, examples, thresholds)
+            if self._kept is not None:
+                self.close()  # it never learns: its job is done
+                return
         if self._process is not None:
             # plain tuples: 15,000 dataclasses take a tenth of a second to unpickle
             rows = [(e.text, e.topics, e.language, e.line) for e in examples]
@@ -125,6 +140,14 @@ class Learner:
 
         Raises NothingToLearn if the examples teach nothing.
         """
+        if self._kept is not None:
+            return self._kept
+        model = self._learned()
+        if self.cache is not None:
+            self.cache.save(self._fingerprint, model)
+        return model
+
+    def _learned(self) -> TopicModel:
         if self._talking is not None:
             self._talking.join()
         learned = None if self._answer is None else self._unpickle(self._answer)

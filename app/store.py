@@ -9,8 +9,6 @@ started by its first request. A text never waits for a build.
 import hashlib
 import logging
 import os
-import stat
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -18,9 +16,11 @@ from pathlib import Path
 
 from flask import current_app, g
 
+from . import state_folder
 from .directory import Directory
 from .learning import Learner, LearningStopped
 from .matching import Index, Match, build_index
+from .model_cache import ModelCache
 from .replies import SmsReply, compose_sms
 from .validation import DirectoryError, Problem, load_bytes, read_file
 
@@ -65,15 +65,21 @@ def _stamp(info: os.stat_result) -> Stamp:
 
 
 def _build(
-    raw: bytes, filename: str, stamp: Stamp | None, learn_apart: bool, reloading: bool = False
+    raw: bytes,
+    filename: str,
+    stamp: Stamp | None,
+    learn_apart: bool,
+    reloading: bool = False,
+    cache: ModelCache | None = None,
 ) -> Snapshot:
     """Return the snapshot of a file's bytes: validated and indexed, or DirectoryError.
 
     With `learn_apart`, a learner process starts first: it readies itself while the file is
     checked, and learns while the keywords are indexed. When `reloading`, a learner stopped by
-    a signal raises LearningStopped (see learning.Learner).
+    a signal raises LearningStopped (see learning.Learner). The learner reads the model from
+    `cache` instead, if it was learned from these very examples, and keeps it there if not.
     """
-    learner = Learner(give_up_if_stopped=reloading) if learn_apart else None
+    learner = Learner(give_up_if_stopped=reloading, cache=cache) if learn_apart else None
     try:
         directory = load_bytes(raw, filename)
         index = build_index(directory, learner)
@@ -91,57 +97,24 @@ def _build(
 class LastGood:
     """A copy of the last good file's bytes, where every worker and a restarted server find it.
 
-    It lives in `state_dir` (REFERRALS_STATE_DIR; by default a directory of this user's in the
-    system's temp directory), named for the referral file's absolute path, so two deployments on
-    one machine keep separate copies. Written atomically (a temporary file renamed over it), so a
-    reader never sees half of one. The directory must be this user's and writable by no one else:
-    otherwise anyone could plant a "last good" file, and none is kept.
+    It lives in the state folder (see state_folder), named for the referral file's absolute path, so
+    two deployments on one machine keep separate copies.
     """
 
+    WHAT = "the last good referral file"
+
     def __init__(self, path: Path, state_dir: str | Path | None = None):
-        default = Path(tempfile.gettempdir()) / f"referral-bot-{os.geteuid()}"
-        self.folder = Path(state_dir) if state_dir else default
+        self.folder = state_folder.path(state_dir)
         key = hashlib.sha256(os.path.abspath(path).encode()).hexdigest()[:16]
         self.location = self.folder / f"last-good-{key}-{path.name}"
 
-    def _usable_folder(self) -> bool:
-        try:
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            info = self.folder.lstat()
-        except OSError as error:
-            log.warning("cannot keep the last good referral file in %s: %s", self.folder, error)
-            return False
-        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o022:
-            log.warning(
-                "not keeping the last good referral file in %s: it must be a directory of this "
-                "user's that no one else can write to (chmod 700 it, or set REFERRALS_STATE_DIR)",
-                self.folder,
-            )
-            return False
-        return True
-
     def save(self, raw: bytes) -> None:
         """Keep `raw` as the last good file; a failure is logged, never raised."""
-        if not self._usable_folder():
-            return
-        try:
-            with tempfile.NamedTemporaryFile(
-                dir=self.folder, prefix=".saving-", delete=False
-            ) as file:
-                file.write(raw)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(file.name, self.location)
-        except OSError as error:
-            log.warning("cannot keep the last good referral file at %s: %s", self.location, error)
-            try:
-                os.unlink(file.name)
-            except (OSError, NameError):
-                pass
+        state_folder.write(self.location, lambda file: file.write(raw), self.WHAT)
 
     def read(self) -> bytes | None:
         """Return the last good file's bytes, or None if none is kept."""
-        if not self.location.exists() or not self._usable_folder():
+        if not self.location.exists() or not state_folder.usable(self.folder, self.WHAT):
             return None
         try:
             return read_file(self.location)[0]
@@ -171,6 +144,7 @@ class DirectoryStore:
         self.check_every = check_every  # seconds between checks; 0: no watcher (a test drives it)
         self.watching = check_every > 0  # False: someone else watches (gunicorn's master)
         self.last_good = LastGood(self.path, state_dir)
+        self.model_cache = ModelCache(self.path, state_dir)
         self.problem: DirectoryError | None = None
         self._failed_stamp: Stamp | None = None
         self._refreshing = threading.Lock()
@@ -230,7 +204,9 @@ class DirectoryStore:
     def _first_snapshot(self) -> Snapshot:
         try:
             raw, info = read_file(self.path)
-            snapshot = _build(raw, str(self.path), _stamp(info), self.learn_apart)
+            snapshot = _build(
+                raw, str(self.path), _stamp(info), self.learn_apart, cache=self.model_cache
+            )
         except DirectoryError as error:
             kept = self._from_last_good()
             if kept is None:
@@ -284,7 +260,9 @@ class DirectoryStore:
             return
         try:
             raw, info = read_file(self.path)
-            snapshot = _build(raw, str(self.path), _stamp(info), self.learn_apart, reloading=True)
+            snapshot = _build(
+                raw, str(self.path), _stamp(info), self.learn_apart, True, self.model_cache
+            )
         except LearningStopped as stopped:
             # The server is stopping, most likely: building again for the next worker gunicorn
             # forks would take seconds more before it can stop. Wait a while before trying.
@@ -313,7 +291,8 @@ class DirectoryStore:
         if raw is None:
             return None
         try:
-            return _build(raw, str(self.last_good.location), None, self.learn_apart)
+            location = str(self.last_good.location)
+            return _build(raw, location, None, self.learn_apart, cache=self.model_cache)
         except DirectoryError as error:  # kept by an older version whose rules were looser
             log.warning("the last good referral file cannot be used:\n%s", error.report())
             return None

@@ -235,6 +235,75 @@ class TopicModel:
         self.repeated = (again.astype(np.int32), often[again].astype(np.float32))
         self.thresholds = {t: thresholds.get(t) or THRESHOLD for t in self.topics}
 
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Return what was learned as plain arrays (no objects: nothing that needs pickle), from
+        which `from_arrays` makes the same model again. The examples and thresholds are not in
+        them: they come from the file each time."""
+        lengths = [len(self.known_words[word]) for word in self.words]
+        return {
+            "singles": np.array(self.singles, dtype=str),
+            "words": np.array(self.words, dtype=str),
+            "known_columns": np.concatenate(
+                [np.zeros(0, dtype=np.intp)] + [self.known_words[word] for word in self.words]
+            ),
+            "known_lengths": np.array(lengths, dtype=np.int64),
+            "pairs": self.pairs,
+            "triples": self.triples,
+            "idf": self.idf,
+            "example_scale": self.example_scale,
+            "topics": np.array(self.topics, dtype=str),
+            "weights": self.weights,
+            "bias": self.bias,
+            "spanish_odds": self.spanish_odds,
+            "by_gram_starts": self.by_gram[0],
+            "by_gram_rows": self.by_gram[1],
+            "repeated_at": self.repeated[0],
+            "repeated_often": self.repeated[1],
+        }
+
+    @classmethod
+    def from_arrays(
+        cls, arrays: dict[str, np.ndarray], examples: list[Example], thresholds: dict[str, float]
+    ) -> "TopicModel":
+        """Return the model `arrays()` gave, for these examples and thresholds.
+
+        Raises ValueError if the arrays do not fit one another or the examples (a file cut
+        short, say): a model that cannot be trusted is learned again, never served.
+        """
+        model = cls.__new__(cls)
+        model.examples = examples
+        model.singles = arrays["singles"].tolist()
+        model.vocabulary = {gram: j for j, gram in enumerate(model.singles)}
+        model.words = arrays["words"].tolist()
+        model.word_ids = {word: i for i, word in enumerate(model.words)}
+        lengths = arrays["known_lengths"]
+        columns = arrays["known_columns"]
+        if len(lengths) != len(model.words) or int(lengths.sum()) != len(columns):
+            raise ValueError("the examples' words and their n-grams do not match")
+        pieces = np.split(columns, np.cumsum(lengths)[:-1])
+        model.known_words = dict(zip(model.words, pieces, strict=True))
+        model.pairs, model.triples = arrays["pairs"], arrays["triples"]
+        model.idf, model.example_scale = arrays["idf"], arrays["example_scale"]
+        model.topics = tuple(arrays["topics"].tolist())
+        model.weights, model.bias = arrays["weights"], arrays["bias"]
+        model.spanish_odds = arrays["spanish_odds"]
+        model.by_gram = (arrays["by_gram_starts"], arrays["by_gram_rows"])
+        model.repeated = (arrays["repeated_at"], arrays["repeated_often"])
+        width = len(model.singles) + len(model.pairs) + len(model.triples)
+        rows = model.by_gram[1]
+        if (
+            model.weights.shape != (width, len(model.topics) + 1)
+            or len(model.bias) != len(model.topics) + 1
+            or not len(model.idf) == len(model.spanish_odds) == width
+            or len(model.by_gram[0]) != width + 1
+            or int(model.by_gram[0][-1]) != len(rows)
+            or len(model.example_scale) != len(examples)
+            or (len(rows) and int(rows.max()) >= len(examples))
+        ):
+            raise ValueError("the learned arrays do not fit one another or the examples")
+        model.thresholds = {t: thresholds.get(t) or THRESHOLD for t in model.topics}
+        return model
+
     def _learn_vocabulary(self, normal_texts: list[str]):
         """Learn the n-grams found in at least MIN_DF examples and how rare each is (idf), and
         return the examples' vectors, a row each, as a sparse matrix.

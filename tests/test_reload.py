@@ -344,20 +344,26 @@ def gunicorn_conf():
 
 
 def test_a_reload_whose_learner_is_stopped_keeps_the_last_good_directory(
-    referrals_file, monkeypatch, caplog
+    referrals_file, tmp_path, monkeypatch, caplog
 ):
     conf = gunicorn_conf()
     hups = []
     monkeypatch.setattr(conf.os, "kill", lambda pid, sig: hups.append(sig))
     master = types.SimpleNamespace(WORKERS={}, log=logging.getLogger("gunicorn.test"))
-    served = store.DirectoryStore(referrals_file, check_every=0, learn_apart=True)
+    served = store.DirectoryStore(
+        referrals_file, check_every=0, state_dir=tmp_path / "state", learn_apart=True
+    )
     try:
         before = served.in_service
         # the server is stopped mid-reload: its learner gets the SIGTERM first
         boot = learning.BOOT
         monkeypatch.setattr(learning, "BOOT", "import os, signal; os.kill(os.getpid(), 15)")
-        text = referrals_file.read_text(encoding="utf-8")
-        save(referrals_file, text.replace("800-555-0108", "800-555-0199"))
+        # a new example and a new number: the model must be learned again, not read back
+        example = "        - i been in the life since i was 15 and idk how to get out\n"
+        text = edited(referrals_file)
+        assert text.count(example) == 1
+        text = text.replace(example, example + "        - he makes me work the blade every night\n")
+        save(referrals_file, text)
         signalled, stale = conf._check(master, served, None, set())  # the watcher sees the edit
         assert hups == [signal.SIGHUP]
         with caplog.at_level(logging.INFO):
@@ -381,9 +387,13 @@ def test_a_reload_whose_learner_is_stopped_keeps_the_last_good_directory(
     not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(),
     reason="reads /proc/PID/task/TID/children (Linux, CONFIG_PROC_CHILDREN)",
 )
-def test_a_store_learning_apart_serves_the_model_and_leaves_no_learner_behind(referrals_file):
+def test_a_store_learning_apart_serves_the_model_and_leaves_no_learner_behind(
+    referrals_file, tmp_path
+):
     before = children()
-    served = store.DirectoryStore(referrals_file, check_every=0, learn_apart=True)
+    served = store.DirectoryStore(
+        referrals_file, check_every=0, state_dir=tmp_path / "state", learn_apart=True
+    )
     try:
         text = "my uncle does things to me i hate when my mom is at work"  # only the model knows
         assert "abuse" in served.in_service.index.match(text).topics

@@ -1,0 +1,71 @@
+"""The folder where a server keeps what a restart needs: the last good referral file, and the
+topic model learned from it.
+
+REFERRALS_STATE_DIR, by default a folder of this user's in the system's temp directory. It must
+be this user's and writable by no one else: otherwise anyone could plant a "last good" file or a
+model, and nothing is kept or read there. Each file is written atomically (a temporary file
+renamed over it), so a reader never sees half of one.
+"""
+
+import logging
+import os
+import stat
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+log = logging.getLogger(__name__)
+
+
+def path(state_dir: str | Path | None) -> Path:
+    """Return the state folder: `state_dir` if set, else this user's in the temp directory."""
+    if state_dir:
+        return Path(state_dir)
+    return Path(tempfile.gettempdir()) / f"referral-bot-{os.geteuid()}"
+
+
+def usable(place: Path, what: str) -> bool:
+    """Make `place` if need be; tell whether it is this user's alone (else log why not)."""
+    try:
+        place.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = place.lstat()
+    except OSError as error:
+        log.warning("cannot keep %s in %s: %s", what, place, error)
+        return False
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o022:
+        log.warning(
+            "not keeping %s in %s: it must be a directory of this user's that no one else can "
+            "write to (chmod 700 it, or set REFERRALS_STATE_DIR)",
+            what,
+            place,
+        )
+        return False
+    return True
+
+
+def write(target: Path, fill: Callable[[IO[bytes]], None], what: str, sync: bool = True) -> None:
+    """Write `target` atomically with `fill(file)`; a failure is logged, never raised.
+
+    With `sync`, the bytes are on disk before the rename: a copy that must survive a power cut.
+    """
+    if not usable(target.parent, what):
+        return
+    name = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            dir=target.parent, prefix=".saving-", delete=False
+        ) as file:
+            name = file.name
+            fill(file)
+            file.flush()
+            if sync:
+                os.fsync(file.fileno())
+        os.replace(name, target)
+    except OSError as error:
+        log.warning("cannot keep %s at %s: %s", what, target, error)
+        if name is not None:
+            try:
+                os.unlink(name)
+            except OSError:
+                pass

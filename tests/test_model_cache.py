@@ -1,0 +1,183 @@
+"""A server keeps the topic model it learned (app/model_cache.py): a restart with the same examples
+reads it back instead of learning again, and anything else learns afresh."""
+
+import logging
+import os
+
+import pytest
+
+from app import create_app, learning, model_cache
+from conftest import BASE_URL, TOKEN, sign, twiml
+
+MODEL_ONLY = (  # texts no keyword in the fixture gives a topic: the model decides
+    "my uncle does things to me i hate when my mom is at work",
+    "he put me on the track again last night",
+    "my sister has been gone since friday and her phone goes straight to voicemail",
+)
+NO_LEARNER = "import sys; sys.exit(5)"  # a learner that fails: the model would be learned here
+
+
+@pytest.fixture(autouse=True)
+def infos(caplog):
+    caplog.set_level(logging.INFO)
+
+
+def serve(referrals_file, state, monkeypatch, learner=None):
+    """Start the app as a server does (learning apart), with the given learner program."""
+    if learner is not None:
+        monkeypatch.setattr(learning, "BOOT", learner)
+    config = {
+        "TESTING": True,
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "REFERRALS_PATH": str(referrals_file),
+        "REFERRALS_STATE_DIR": str(state),
+        "REFERRALS_LEARN_APART": True,
+        "RELOAD_SECONDS": 0,
+    }
+    return create_app(config)
+
+
+def replies(app):
+    client, found = app.test_client(), []
+    for text in MODEL_ONLY:
+        data = {"Body": text, "From": "+15550100"}
+        signature = sign(BASE_URL + "/sms", data)
+        response = client.post(
+            "/sms", data=data, base_url=BASE_URL, headers={"X-Twilio-Signature": signature}
+        )
+        found.append(twiml(response).find("Message").text)
+    return found
+
+
+def model(app):
+    return app.extensions["referrals"].in_service.index.model
+
+
+def kept(state):
+    return [name for name in os.listdir(state) if name.startswith("model-")]
+
+
+def test_a_restart_reads_the_model_it_learned_instead_of_learning_again(
+    referrals_file, tmp_path, monkeypatch, caplog
+):
+    state = tmp_path / "state"
+    first = serve(referrals_file, state, monkeypatch)
+    assert len(kept(state)) == 1
+    caplog.clear()
+    again = serve(referrals_file, state, monkeypatch, learner=NO_LEARNER)
+    assert "topic model read from" in caplog.text
+    assert "could not learn" not in caplog.text  # its learner was never needed
+    assert replies(again) == replies(first)
+    assert "Trafficking" in " ".join(replies(again))
+    one, other = model(first), model(again)
+    for text in MODEL_ONLY:
+        assert other.scores(text) == one.scores(text)
+        assert other.explain(text, "abuse") == one.explain(text, "abuse")  # the nearest examples
+    assert other.examples == one.examples
+
+
+def test_an_edit_to_the_examples_learns_afresh_and_replaces_the_kept_model(
+    referrals_file, tmp_path, monkeypatch, caplog
+):
+    state = tmp_path / "state"
+    serve(referrals_file, state, monkeypatch)
+    (name,) = kept(state)
+    before = (state / name).read_bytes()
+    text = referrals_file.read_text(encoding="utf-8")
+    added = (
+        "        - he put me on the track last week and said its just till we get our own place\n"
+    )
+    assert text.count(added) == 1
+    referrals_file.write_text(
+        text.replace(added, added + "        - he makes me work the blade every night\n"), "utf-8"
+    )
+    caplog.clear()
+    learned = serve(referrals_file, state, monkeypatch, learner=NO_LEARNER)
+    assert "could not learn the topic model apart" in caplog.text  # it learned: a new example
+    assert "topic model read from" not in caplog.text
+    assert kept(state) == [name]  # one copy per referral file, replaced
+    assert (state / name).read_bytes() != before
+    caplog.clear()
+    read = serve(referrals_file, state, monkeypatch, learner=NO_LEARNER)
+    assert "topic model read from" in caplog.text
+    assert (model(read).weights == model(learned).weights).all()
+    assert len(model(read).examples) == len(model(learned).examples)
+
+
+def test_new_code_learns_afresh(referrals_file, tmp_path, monkeypatch, caplog):
+    state = tmp_path / "state"
+    serve(referrals_file, state, monkeypatch)
+    monkeypatch.setattr(model_cache, "CODE", b"another topic_model.py")
+    caplog.clear()
+    serve(referrals_file, state, monkeypatch, learner=NO_LEARNER)
+    assert "could not learn the topic model apart" in caplog.text
+    assert "topic model read from" not in caplog.text
+
+
+def test_a_threshold_edit_applies_to_the_kept_model(referrals_file, tmp_path, monkeypatch, caplog):
+    state = tmp_path / "state"
+    first = serve(referrals_file, state, monkeypatch)
+    text = referrals_file.read_text(encoding="utf-8")
+    assert text.count("  - id: abuse\n") == 1
+    referrals_file.write_text(
+        text.replace("  - id: abuse\n", "  - id: abuse\n    threshold: 0.95\n"), "utf-8"
+    )
+    caplog.clear()
+    again = serve(referrals_file, state, monkeypatch, learner=NO_LEARNER)
+    assert "topic model read from" in caplog.text  # thresholds are not learned
+    assert "cannot be used" not in caplog.text
+    assert model(again).thresholds["abuse"] == 0.95
+    assert model(first).thresholds["abuse"] != 0.95
+    assert "abuse" in model(first).topics_of(MODEL_ONLY[0])
+    assert "abuse" not in model(again).topics_of(MODEL_ONLY[0])
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["garbage", "cut short", "arrays that do not fit", "a pickle"],
+)
+def test_a_kept_model_that_cannot_be_trusted_is_learned_again(
+    damage, referrals_file, tmp_path, monkeypatch, caplog
+):
+    state = tmp_path / "state"
+    first = serve(referrals_file, state, monkeypatch)
+    (name,) = kept(state)
+    path = state / name
+    if damage == "garbage":
+        path.write_bytes(b"\x00not a model\xff" * 100)
+    elif damage == "cut short":
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    else:
+        import numpy as np
+
+        with np.load(path, allow_pickle=False) as found:
+            arrays = {key: found[key] for key in found.files}
+        if (
+            damage == "a pickle"
+        ):  # an object array: reading it would need pickle, which can run code
+            arrays["topics"] = np.array([object()], dtype=object)
+        else:
+            arrays["weights"] = arrays["weights"][:-1]
+        np.savez(path, **arrays)
+    caplog.clear()
+    again = serve(referrals_file, state, monkeypatch, learner=NO_LEARNER)
+    assert "cannot be used" in caplog.text
+    assert "could not learn the topic model apart" in caplog.text  # learned here instead
+    assert replies(again) == replies(first)
+    caplog.clear()
+    serve(referrals_file, state, monkeypatch, learner=NO_LEARNER)
+    assert "topic model read from" in caplog.text  # the learned one replaced the bad copy
+
+
+def test_a_model_kept_where_others_can_write_is_never_read(
+    referrals_file, tmp_path, monkeypatch, caplog
+):
+    state = tmp_path / "state"
+    serve(referrals_file, state, monkeypatch)
+    state.chmod(0o777)
+    caplog.clear()
+    served = serve(referrals_file, state, monkeypatch, learner=NO_LEARNER)
+    assert "no one else can write to" in caplog.text
+    assert "could not learn the topic model apart" in caplog.text
+    assert "topic model read from" not in caplog.text
+    assert "abuse" in model(served).topics_of(MODEL_ONLY[0])
