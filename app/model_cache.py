@@ -19,7 +19,8 @@ and ignored, and the model is learned: a kept model never keeps a texter from an
 
 import hashlib
 import logging
-import os
+import platform
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -48,6 +49,7 @@ def fingerprint(examples: list[Example], normal_texts: list[str]) -> str:
     """Return the fingerprint of a model's learning: the same only for the same model."""
     digest = hashlib.sha256()
     digest.update(CODE)
+    digest.update(f"\x1d{sys.version} {platform.machine()}".encode())
     for library in LIBRARIES:
         digest.update(f"\x1d{library} {_version(library)}".encode())
     for example, normal in zip(examples, normal_texts, strict=True):
@@ -61,14 +63,15 @@ class ModelCache:
     """The learned model of one referral file, kept in the state folder."""
 
     def __init__(self, referral_path: Path, state_dir: str | Path | None = None):
-        key = hashlib.sha256(os.path.abspath(referral_path).encode()).hexdigest()[:16]
-        self.location = state_folder.path(state_dir) / f"model-{key}-{referral_path.stem}.npz"
+        self.location = state_folder.file_for(
+            state_folder.path(state_dir), referral_path, "model", ".npz"
+        )
 
     def read(
         self, fingerprint: str, examples: list[Example], thresholds: dict[str, float]
     ) -> TopicModel | None:
         """Return the kept model if it was learned from these very examples, else None."""
-        if not self.location.exists() or not state_folder.usable(self.location.parent, WHAT):
+        if not state_folder.usable(self.location.parent, WHAT):
             return None
         try:
             with open(self.location, "rb") as file, np.load(file, allow_pickle=False) as kept:
@@ -76,6 +79,8 @@ class ModelCache:
                     return None  # another version of the file, or of the code: learn it
                 arrays = {name: kept[name] for name in kept.files if name != "fingerprint"}
             model = TopicModel.from_arrays(arrays, examples, thresholds)
+        except FileNotFoundError:
+            return None  # the first start, or the first since the folder was emptied
         except Exception as error:  # noqa: BLE001 - whatever is wrong with it, learn the model
             log.warning(
                 "the kept topic model %s cannot be used (%s: %s); learning it",
@@ -89,10 +94,9 @@ class ModelCache:
 
     def save(self, fingerprint: str, model: TopicModel) -> None:
         """Keep `model`, replacing any other; a failure is logged, never raised."""
-        arrays = model.arrays()
 
         def fill(file) -> None:
-            np.savez(file, fingerprint=np.array(fingerprint), **arrays)
+            np.savez(file, fingerprint=np.array(fingerprint), **model.arrays())
 
         # no fsync: a copy cut short by a power cut is refused and learned again
         state_folder.write(self.location, fill, WHAT, sync=False)

@@ -7,6 +7,7 @@ model, and nothing is kept or read there. Each file is written atomically (a tem
 renamed over it), so a reader never sees half of one.
 """
 
+import hashlib
 import logging
 import os
 import stat
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import IO
 
 log = logging.getLogger(__name__)
+NAME_KEPT = 100  # characters of the referral file's name kept in a state file's name
 
 
 def path(state_dir: str | Path | None) -> Path:
@@ -23,6 +25,14 @@ def path(state_dir: str | Path | None) -> Path:
     if state_dir:
         return Path(state_dir)
     return Path(tempfile.gettempdir()) / f"referral-bot-{os.geteuid()}"
+
+
+def file_for(place: Path, referral_path: Path, kind: str, suffix: str = "") -> Path:
+    """Return where `place` keeps a `kind` of file for the referral file at `referral_path`:
+    named for its absolute path, so two deployments on one machine keep apart, and short
+    enough for any file system whatever the referral file's name."""
+    key = hashlib.sha256(os.path.abspath(referral_path).encode()).hexdigest()[:16]
+    return place / f"{kind}-{key}-{referral_path.name[:NAME_KEPT]}{suffix}"
 
 
 def usable(place: Path, what: str) -> bool:
@@ -45,7 +55,7 @@ def usable(place: Path, what: str) -> bool:
 
 
 def write(target: Path, fill: Callable[[IO[bytes]], None], what: str, sync: bool = True) -> None:
-    """Write `target` atomically with `fill(file)`; a failure is logged, never raised.
+    """Write `target` atomically with `fill(file)`; any failure is logged, never raised.
 
     With `sync`, the bytes are on disk before the rename: a copy that must survive a power cut.
     """
@@ -62,8 +72,8 @@ def write(target: Path, fill: Callable[[IO[bytes]], None], what: str, sync: bool
             if sync:
                 os.fsync(file.fileno())
         os.replace(name, target)
-    except OSError as error:
-        log.warning("cannot keep %s at %s: %s", what, target, error)
+    except Exception as error:  # noqa: BLE001 - keeping a copy must never stop a build
+        log.warning("cannot keep %s at %s: %s: %s", what, target, type(error).__name__, error)
         if name is not None:
             try:
                 os.unlink(name)

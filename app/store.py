@@ -105,8 +105,7 @@ class LastGood:
 
     def __init__(self, path: Path, state_dir: str | Path | None = None):
         self.folder = state_folder.path(state_dir)
-        key = hashlib.sha256(os.path.abspath(path).encode()).hexdigest()[:16]
-        self.location = self.folder / f"last-good-{key}-{path.name}"
+        self.location = state_folder.file_for(self.folder, path, "last-good")
 
     def save(self, raw: bytes) -> None:
         """Keep `raw` as the last good file; a failure is logged, never raised."""
@@ -114,10 +113,15 @@ class LastGood:
 
     def read(self) -> bytes | None:
         """Return the last good file's bytes, or None if none is kept."""
-        if not self.location.exists() or not state_folder.usable(self.folder, self.WHAT):
+        if not state_folder.usable(self.folder, self.WHAT):
             return None
         try:
+            if not self.location.is_file():
+                return None
             return read_file(self.location)[0]
+        except OSError as error:  # a name too long, say: no copy can be kept there either
+            log.warning("the last good referral file cannot be read: %s", error)
+            return None
         except DirectoryError as error:
             log.warning("the last good referral file cannot be read: %s", error.report())
             return None

@@ -241,8 +241,9 @@ class TopicModel:
         them: they come from the file each time."""
         lengths = [len(self.known_words[word]) for word in self.words]
         return {
-            "singles": np.array(self.singles, dtype=str),
-            "words": np.array(self.words, dtype=str),
+            **_packed("singles", self.singles),
+            **_packed("words", self.words),
+            **_packed("topics", self.topics),
             "known_columns": np.concatenate(
                 [np.zeros(0, dtype=np.intp)] + [self.known_words[word] for word in self.words]
             ),
@@ -251,7 +252,6 @@ class TopicModel:
             "triples": self.triples,
             "idf": self.idf,
             "example_scale": self.example_scale,
-            "topics": np.array(self.topics, dtype=str),
             "weights": self.weights,
             "bias": self.bias,
             "spanish_odds": self.spanish_odds,
@@ -270,11 +270,13 @@ class TopicModel:
         Raises ValueError if the arrays do not fit one another or the examples (a file cut
         short, say): a model that cannot be trusted is learned again, never served.
         """
+        if any(array.dtype.kind not in "iuf" for array in arrays.values()):
+            raise ValueError("an array holds objects, not numbers")
         model = cls.__new__(cls)
         model.examples = examples
-        model.singles = arrays["singles"].tolist()
+        model.singles = _unpacked("singles", arrays)
         model.vocabulary = {gram: j for j, gram in enumerate(model.singles)}
-        model.words = arrays["words"].tolist()
+        model.words = _unpacked("words", arrays)
         model.word_ids = {word: i for i, word in enumerate(model.words)}
         lengths = arrays["known_lengths"]
         columns = arrays["known_columns"]
@@ -284,7 +286,7 @@ class TopicModel:
         model.known_words = dict(zip(model.words, pieces, strict=True))
         model.pairs, model.triples = arrays["pairs"], arrays["triples"]
         model.idf, model.example_scale = arrays["idf"], arrays["example_scale"]
-        model.topics = tuple(arrays["topics"].tolist())
+        model.topics = tuple(_unpacked("topics", arrays))
         model.weights, model.bias = arrays["weights"], arrays["bias"]
         model.spanish_odds = arrays["spanish_odds"]
         model.by_gram = (arrays["by_gram_starts"], arrays["by_gram_rows"])
@@ -509,6 +511,28 @@ class TopicModel:
             tuple(dict.fromkeys(top))[:count],
             tuple(self.examples[i] for i in own if similar[i] > 0),
         )
+
+
+def _packed(name: str, strings) -> dict[str, np.ndarray]:
+    """Return strings as two arrays: their characters in UTF-8, and each one's length.
+
+    Not numpy's own strings, which give every item the width of the longest: one 1,600-letter
+    "word" in an example would make the array of 40,000 words 250 MB.
+    """
+    joined = "".join(strings).encode("utf-8", "surrogatepass")
+    return {
+        f"{name}_text": np.frombuffer(joined, dtype=np.uint8),
+        f"{name}_lengths": np.array([len(s) for s in strings], dtype=np.int64),
+    }
+
+
+def _unpacked(name: str, arrays: dict[str, np.ndarray]) -> list[str]:
+    """Return the strings _packed(name, ...) gave; ValueError if the arrays do not fit."""
+    joined = arrays[f"{name}_text"].tobytes().decode("utf-8", "surrogatepass")
+    ends = np.cumsum(arrays[f"{name}_lengths"]).tolist()
+    if (ends[-1] if ends else 0) != len(joined) or (arrays[f"{name}_lengths"] < 0).any():
+        raise ValueError(f"the {name} do not fit their lengths")
+    return [joined[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
 
 
 def _spanish_odds(matrix, examples: list[Example]) -> np.ndarray:

@@ -4,10 +4,11 @@ reads it back instead of learning again, and anything else learns afresh."""
 import logging
 import os
 
+import numpy as np
 import pytest
 
-from app import create_app, learning, model_cache
-from conftest import BASE_URL, TOKEN, sign, twiml
+from app import create_app, learning, matching, model_cache
+from conftest import BASE_URL, TOKEN, fixture_text, sign, twiml
 
 MODEL_ONLY = (  # texts no keyword in the fixture gives a topic: the model decides
     "my uncle does things to me i hate when my mom is at work",
@@ -114,6 +115,36 @@ def test_new_code_learns_afresh(referrals_file, tmp_path, monkeypatch, caplog):
     assert "topic model read from" not in caplog.text
 
 
+def spanish(text):
+    """Trafficking's last English example, filed as its first Spanish one: the examples are
+    the same texts in the same order, one of them in another language."""
+    examples = text.index("    examples:\n", text.index("  - id: trafficking\n"))
+    english = text.index("      en:\n", examples)
+    spanish = text.index("      es:\n", english)
+    example = text[text.rindex("        - ", english, spanish) : spanish]  # "        - ...\n"
+    moved = spanish - len(example) + len("      es:\n")  # past "es:" once the example is out
+    text = text[: spanish - len(example)] + text[spanish:]
+    return text[:moved] + example + text[moved:]
+
+
+@pytest.mark.parametrize("change", ["an example's language", "how texts are folded"])
+def test_whatever_learning_reads_is_in_the_fingerprint(
+    change, referrals_file, tmp_path, monkeypatch, caplog
+):
+    state = tmp_path / "state"
+    serve(referrals_file, state, monkeypatch)
+    if change == "an example's language":
+        referrals_file.write_text(spanish(referrals_file.read_text("utf-8")), "utf-8")
+    else:  # the examples as written are the same; their normal forms are not
+        monkeypatch.setitem(matching.SHORTHAND, "idk", "i do not know")
+    caplog.clear()
+    served = serve(referrals_file, state, monkeypatch, learner=NO_LEARNER)
+    assert "could not learn the topic model apart" in caplog.text
+    assert "topic model read from" not in caplog.text
+    assert "cannot be used" not in caplog.text
+    assert "abuse" in model(served).topics_of(MODEL_ONLY[0])
+
+
 def test_a_threshold_edit_applies_to_the_kept_model(referrals_file, tmp_path, monkeypatch, caplog):
     state = tmp_path / "state"
     first = serve(referrals_file, state, monkeypatch)
@@ -132,6 +163,16 @@ def test_a_threshold_edit_applies_to_the_kept_model(referrals_file, tmp_path, mo
     assert "abuse" not in model(again).topics_of(MODEL_ONLY[0])
 
 
+class Planted:
+    """Unpickled, it creates a file: what a planted pickle could do, and worse."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
 @pytest.mark.parametrize(
     "damage",
     ["garbage", "cut short", "arrays that do not fit", "a pickle"],
@@ -148,20 +189,17 @@ def test_a_kept_model_that_cannot_be_trusted_is_learned_again(
     elif damage == "cut short":
         path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     else:
-        import numpy as np
-
         with np.load(path, allow_pickle=False) as found:
             arrays = {key: found[key] for key in found.files}
-        if (
-            damage == "a pickle"
-        ):  # an object array: reading it would need pickle, which can run code
-            arrays["topics"] = np.array([object()], dtype=object)
+        if damage == "a pickle":  # which would run code as it is read: never read
+            arrays["bias"] = np.array([Planted(tmp_path / "planted")], dtype=object)
         else:
             arrays["weights"] = arrays["weights"][:-1]
         np.savez(path, **arrays)
     caplog.clear()
     again = serve(referrals_file, state, monkeypatch, learner=NO_LEARNER)
     assert "cannot be used" in caplog.text
+    assert not (tmp_path / "planted").exists()
     assert "could not learn the topic model apart" in caplog.text  # learned here instead
     assert replies(again) == replies(first)
     caplog.clear()
@@ -180,4 +218,30 @@ def test_a_model_kept_where_others_can_write_is_never_read(
     assert "no one else can write to" in caplog.text
     assert "could not learn the topic model apart" in caplog.text
     assert "topic model read from" not in caplog.text
+    assert "abuse" in model(served).topics_of(MODEL_ONLY[0])
+
+
+def test_a_referral_file_with_a_long_name_keeps_its_model_too(tmp_path, monkeypatch, caplog):
+    referrals_file = tmp_path / ("referrals-" + "x" * 230 + ".yaml")  # 245 of 255 characters
+    referrals_file.write_text(fixture_text(), encoding="utf-8")
+    state = tmp_path / "state"
+    first = serve(referrals_file, state, monkeypatch)
+    assert len(kept(state)) == 1
+    caplog.clear()
+    again = serve(referrals_file, state, monkeypatch, learner=NO_LEARNER)
+    assert "topic model read from" in caplog.text
+    assert replies(again) == replies(first)
+
+
+def test_a_model_that_cannot_be_kept_still_serves(referrals_file, tmp_path, monkeypatch, caplog):
+    def fail(self):
+        raise MemoryError
+
+    monkeypatch.setattr(model_cache.TopicModel, "arrays", fail)
+    state = tmp_path / "state"
+    served = serve(referrals_file, state, monkeypatch)
+    assert "cannot keep the learned topic model" in caplog.text
+    assert "MemoryError" in caplog.text
+    assert kept(state) == []
+    assert not [name for name in os.listdir(state) if name.startswith(".saving")]
     assert "abuse" in model(served).topics_of(MODEL_ONLY[0])
