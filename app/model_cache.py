@@ -19,7 +19,9 @@ and ignored, and the model is learned: a kept model never keeps a texter from an
 
 import hashlib
 import logging
+import os
 import platform
+import stat
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -74,7 +76,12 @@ class ModelCache:
         if not state_folder.usable(self.location.parent, WHAT):
             return None
         try:
-            with open(self.location, "rb") as file, np.load(file, allow_pickle=False) as kept:
+            # never waits (a named pipe in its place) nor follows a link; a regular file only
+            handle = os.open(self.location, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+            if not stat.S_ISREG(os.fstat(handle).st_mode):
+                os.close(handle)
+                raise ValueError("it is not a regular file")
+            with open(handle, "rb") as file, np.load(file, allow_pickle=False) as kept:
                 if str(kept["fingerprint"]) != fingerprint:
                     return None  # another version of the file, or of the code: learn it
                 arrays = {name: kept[name] for name in kept.files if name != "fingerprint"}

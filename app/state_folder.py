@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO
 
 log = logging.getLogger(__name__)
-NAME_KEPT = 100  # characters of the referral file's name kept in a state file's name
+NAME_MAX = 255  # bytes in a file's name, on Linux's file systems and most others
 
 
 def path(state_dir: str | Path | None) -> Path:
@@ -29,10 +29,12 @@ def path(state_dir: str | Path | None) -> Path:
 
 def file_for(place: Path, referral_path: Path, kind: str, suffix: str = "") -> Path:
     """Return where `place` keeps a `kind` of file for the referral file at `referral_path`:
-    named for its absolute path, so two deployments on one machine keep apart, and short
-    enough for any file system whatever the referral file's name."""
-    key = hashlib.sha256(os.path.abspath(referral_path).encode()).hexdigest()[:16]
-    return place / f"{kind}-{key}-{referral_path.name[:NAME_KEPT]}{suffix}"
+    named for its absolute path, so two deployments on one machine keep apart, and with the
+    referral file's name cut to what a file name may hold (NAME_MAX bytes)."""
+    key = hashlib.sha256(os.fsencode(os.path.abspath(referral_path))).hexdigest()[:16]
+    start = f"{kind}-{key}-"
+    room = NAME_MAX - len(os.fsencode(start)) - len(os.fsencode(suffix))
+    return place / f"{start}{os.fsdecode(os.fsencode(referral_path.name)[:room])}{suffix}"
 
 
 def usable(place: Path, what: str) -> bool:

@@ -532,7 +532,8 @@ def _unpacked(name: str, arrays: dict[str, np.ndarray]) -> list[str]:
     ends = np.cumsum(arrays[f"{name}_lengths"]).tolist()
     if (ends[-1] if ends else 0) != len(joined) or (arrays[f"{name}_lengths"] < 0).any():
         raise ValueError(f"the {name} do not fit their lengths")
-    return [joined[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
+    starts = [0, *ends[:-1]] if ends else []
+    return [joined[start:end] for start, end in zip(starts, ends, strict=True)]
 
 
 def _spanish_odds(matrix, examples: list[Example]) -> np.ndarray:

@@ -1,14 +1,15 @@
 """A server keeps the topic model it learned (app/model_cache.py): a restart with the same examples
 reads it back instead of learning again, and anything else learns afresh."""
 
+import hashlib
 import logging
 import os
 
 import numpy as np
 import pytest
 
-from app import create_app, learning, matching, model_cache
-from conftest import BASE_URL, TOKEN, fixture_text, sign, twiml
+from app import create_app, learning, matching, model_cache, store
+from conftest import BASE_URL, TOKEN, fifo, fixture_text, sign, twiml
 
 MODEL_ONLY = (  # texts no keyword in the fixture gives a topic: the model decides
     "my uncle does things to me i hate when my mom is at work",
@@ -60,7 +61,11 @@ def kept(state):
 
 @pytest.mark.parametrize(
     "name",
-    ["referrals.yaml", "referrals-" + "x" * 230 + ".yaml"],  # 245 of 255 characters
+    [
+        "referrals.yaml",
+        "referrals-" + "x" * 230 + ".yaml",  # 245 of the 255 bytes a file's name may hold
+        "転送" * 40 + ".yaml",  # 80 characters, 245 bytes
+    ],
 )
 def test_a_restart_reads_the_model_it_learned_instead_of_learning_again(
     name, tmp_path, monkeypatch, caplog
@@ -181,7 +186,7 @@ class Planted:
 
 @pytest.mark.parametrize(
     "damage",
-    ["garbage", "cut short", "arrays that do not fit", "a pickle"],
+    ["garbage", "cut short", "arrays that do not fit", "a pickle", "a named pipe"],
 )
 def test_a_kept_model_that_cannot_be_trusted_is_learned_again(
     damage, referrals_file, tmp_path, monkeypatch, caplog
@@ -192,6 +197,9 @@ def test_a_kept_model_that_cannot_be_trusted_is_learned_again(
     path = state / name
     if damage == "garbage":
         path.write_bytes(b"\x00not a model\xff" * 100)
+    elif damage == "a named pipe":  # no writer: reading it would wait forever
+        path.unlink()
+        fifo(path)
     elif damage == "cut short":
         path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     else:
@@ -239,3 +247,11 @@ def test_a_model_that_cannot_be_kept_still_serves(referrals_file, tmp_path, monk
     assert kept(state) == []
     assert not [name for name in os.listdir(state) if name.startswith(".saving")]
     assert "abuse" in model(served).topics_of(MODEL_ONLY[0])
+
+
+def test_state_files_keep_their_names_from_release_to_release(tmp_path):
+    # A restarted server finds the last good copy an older release kept under this name.
+    path = tmp_path / "referrals.yaml"
+    key = hashlib.sha256(str(path).encode()).hexdigest()[:16]
+    assert store.LastGood(path, tmp_path).location == tmp_path / f"last-good-{key}-referrals.yaml"
+    assert model_cache.ModelCache(path, tmp_path).location.name == f"model-{key}-referrals.yaml.npz"
