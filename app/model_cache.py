@@ -7,14 +7,15 @@ with the same examples reads them back in a few hundredths of a second.
 
 The model is still built from the YAML. The copy carries a fingerprint of everything learning
 reads: the examples, their topics and languages, their normal forms (so a change to
-`normalize` counts), topic_model.py (which learns, and says what the arrays are) and the
-versions of numpy, scipy and scikit-learn. An edit to the examples, or new code, misses and
-learns afresh, and its model replaces the copy. Thresholds are not learned: they are applied
-from the file each time.
+`normalize` counts), topic_model.py (which learns, and says what the arrays are), the
+versions of Python, numpy, scipy and scikit-learn, and the machine's architecture. An edit
+to the examples, or new code, misses and learns afresh, and its model replaces the copy.
+Thresholds are not learned: they are applied from the file each time.
 
 Plain arrays in numpy's .npz, read without pickle: a file, whoever wrote it, cannot run code. A
-copy that cannot be read, or whose arrays do not fit one another and the examples, is logged
-and ignored, and the model is learned: a kept model never keeps a texter from an answer.
+copy that cannot be read, whose arrays do not fit one another and the examples, or that is
+not a regular file, is logged and ignored, and the model is learned: a kept model never keeps
+a texter from an answer.
 """
 
 import hashlib

@@ -300,7 +300,8 @@ class TopicModel:
             or len(model.by_gram[0]) != width + 1
             or int(model.by_gram[0][-1]) != len(rows)
             or len(model.example_scale) != len(examples)
-            or (len(rows) and int(rows.max()) >= len(examples))
+            or (len(rows) and not 0 <= int(rows.min()) <= int(rows.max()) < len(examples))
+            or (len(columns) and not 0 <= int(columns.min()) <= int(columns.max()) < width)
         ):
             raise ValueError("the learned arrays do not fit one another or the examples")
         model.thresholds = {t: thresholds.get(t) or THRESHOLD for t in model.topics}
