@@ -12,12 +12,14 @@ import logging
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
 log = logging.getLogger(__name__)
 NAME_MAX = 255  # bytes in a file's name, on Linux's file systems and most others
+LEFTOVER_AGE = 600  # seconds: a temporary file this old was left by a process that died saving
 
 
 def path(state_dir: str | Path | None) -> Path:
@@ -63,6 +65,7 @@ def write(target: Path, fill: Callable[[IO[bytes]], None], what: str, sync: bool
     """
     if not usable(target.parent, what):
         return
+    _clear_leftovers(target.parent)
     name = None
     try:
         with tempfile.NamedTemporaryFile(
@@ -81,3 +84,15 @@ def write(target: Path, fill: Callable[[IO[bytes]], None], what: str, sync: bool
                 os.unlink(name)
             except OSError:
                 pass
+
+
+def _clear_leftovers(place: Path) -> None:
+    """Remove the temporary files of saves that never finished (a process killed mid-save):
+    the model's are 15 MB each, and nothing else would ever remove them."""
+    too_old = time.time() - LEFTOVER_AGE
+    for leftover in place.glob(".saving-*"):
+        try:
+            if leftover.lstat().st_mtime < too_old:
+                leftover.unlink()
+        except OSError:
+            pass  # gone already, say: another process cleared it

@@ -4,6 +4,7 @@ reads it back instead of learning again, and anything else learns afresh."""
 import hashlib
 import logging
 import os
+import time
 
 import numpy as np
 import pytest
@@ -255,3 +256,16 @@ def test_state_files_keep_their_names_from_release_to_release(tmp_path):
     key = hashlib.sha256(str(path).encode()).hexdigest()[:16]
     assert store.LastGood(path, tmp_path).location == tmp_path / f"last-good-{key}-referrals.yaml"
     assert model_cache.ModelCache(path, tmp_path).location.name == f"model-{key}-referrals.yaml.npz"
+
+
+def test_a_save_clears_what_a_save_cut_short_left(referrals_file, tmp_path, monkeypatch):
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    old, recent = state / ".saving-died-an-hour-ago", state / ".saving-still-writing"
+    for leftover in (old, recent):
+        leftover.write_bytes(b"half a model")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    serve(referrals_file, state, monkeypatch)
+    assert len(kept(state)) == 1
+    assert not old.exists()
+    assert recent.exists()  # another process may be writing it now
