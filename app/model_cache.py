@@ -29,16 +29,16 @@ from pathlib import Path
 
 import numpy as np
 
-from . import state_folder
+from . import state_folder, topic_model
 from .topic_model import Example, TopicModel
 
 log = logging.getLogger(__name__)
 
 WHAT = "the learned topic model"
 LIBRARIES = ("numpy", "scipy", "scikit-learn")
-# topic_model.py as this process loaded it: files updated under a running server must not
-# label the model its old code learns as the new code's
-CODE = (Path(__file__).parent / "topic_model.py").read_bytes()
+# topic_model.py as this process loaded it (learning.CODE is its hash): files updated under a
+# running server must not label the model its old code learns as the new code's
+CODE = Path(topic_model.__file__).read_bytes()
 
 
 def _version(library: str) -> str:
