@@ -84,11 +84,19 @@ class ModelCache:
                 raise ValueError("it is not a regular file")
             with open(handle, "rb") as file, np.load(file, allow_pickle=False) as kept:
                 if str(kept["fingerprint"]) != fingerprint:
-                    return None  # another version of the file, or of the code: learn it
+                    # another version of the examples, or of the code: staff should see why
+                    # this start takes seconds longer than the last
+                    log.info(
+                        "the kept topic model %s was learned from other examples or code;"
+                        " learning it afresh",
+                        self.location,
+                    )
+                    return None
                 arrays = {name: kept[name] for name in kept.files if name != "fingerprint"}
             model = TopicModel.from_arrays(arrays, examples, thresholds)
-        except FileNotFoundError:
-            return None  # the first start, or the first since the folder was emptied
+        except FileNotFoundError:  # the first start, or the first since the folder was emptied
+            log.info("no topic model kept at %s yet; learning it", self.location)
+            return None
         except Exception as error:  # noqa: BLE001 - whatever is wrong with it, learn the model
             log.warning(
                 "the kept topic model %s cannot be used (%s: %s); learning it",

@@ -75,6 +75,7 @@ def test_a_restart_reads_the_model_it_learned_instead_of_learning_again(
     referrals_file.write_text(fixture_text(), encoding="utf-8")
     state = tmp_path / "state"
     first = serve(referrals_file, state, monkeypatch)
+    assert "no topic model kept at" in caplog.text  # the first start says why it learns
     assert len(kept(state)) == 1
     caplog.clear()
     again = serve(referrals_file, state, monkeypatch, learner=NO_LEARNER)
@@ -107,6 +108,7 @@ def test_an_edit_to_the_examples_learns_afresh_and_replaces_the_kept_model(
     caplog.clear()
     learned = serve(referrals_file, state, monkeypatch, learner=NO_LEARNER)
     assert "could not learn the topic model apart" in caplog.text  # it learned: a new example
+    assert "learned from other examples or code; learning it afresh" in caplog.text  # and why
     assert "topic model read from" not in caplog.text
     assert kept(state) == [name]  # one copy per referral file, replaced
     assert (state / name).read_bytes() != before
@@ -124,6 +126,7 @@ def test_new_code_learns_afresh(referrals_file, tmp_path, monkeypatch, caplog):
     caplog.clear()
     serve(referrals_file, state, monkeypatch, learner=NO_LEARNER)
     assert "could not learn the topic model apart" in caplog.text
+    assert "learned from other examples or code; learning it afresh" in caplog.text
     assert "topic model read from" not in caplog.text
 
 
