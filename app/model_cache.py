@@ -84,11 +84,11 @@ class ModelCache:
                 raise ValueError("it is not a regular file")
             with open(handle, "rb") as file, np.load(file, allow_pickle=False) as kept:
                 if str(kept["fingerprint"]) != fingerprint:
-                    # another version of the examples, or of the code: staff should see why
-                    # this start takes seconds longer than the last
+                    # other examples, code or libraries: staff should see why this start
+                    # takes seconds longer than the last
                     log.info(
-                        "the kept topic model %s was learned from other examples or code;"
-                        " learning it afresh",
+                        "the kept topic model %s was learned from other examples, code or"
+                        " library versions; learning it afresh",
                         self.location,
                     )
                     return None
