@@ -166,6 +166,37 @@ def load_text(text: str, filename: str = "<text>") -> Directory:
     return directory
 
 
+def _open_quote(text: str, error: yaml.MarkedYAMLError) -> tuple[int, str] | None:
+    """Return the line a quote left open starts on, and where it ends, if that caused `error`.
+
+    A quoted value may run over lines in YAML, so `call: "800-555-0100` is read on until the
+    next quote, and the error comes lines later ("did not find expected key"), where nothing
+    is wrong; or, with no quote after it, at the end of the file. Referral files never need a
+    quoted value over several lines.
+    """
+    if error.context == "while scanning a quoted scalar" and error.context_mark:
+        return error.context_mark.line + 1, "the end of the file"
+    if error.problem_mark is None:
+        return None
+    failed = error.problem_mark.line
+    scanner = SafeLoader(text)
+    found = None
+    try:
+        while (token := scanner.get_token()) is not None and token.start_mark.line <= failed:
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.style in ('"', "'")
+                and token.start_mark.line < token.end_mark.line
+                and failed - 2 <= token.end_mark.line <= failed  # it ends where the error is
+            ):
+                found = token.start_mark.line + 1, f"line {token.end_mark.line + 1}"
+    except yaml.YAMLError:
+        pass  # the tokens before the error were read
+    finally:
+        scanner.dispose()
+    return found
+
+
 def _anchors_and_aliases(text: str, at_most: int = 10) -> Iterator[Problem]:
     """Yield the lines that hold a YAML anchor (&name) or alias (*name), found before parsing.
 
@@ -207,6 +238,19 @@ def _parse(text: str, filename: str) -> tuple[yaml.Node | None, object]:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
         what = error.problem or "the YAML is malformed"
+        opened = _open_quote(text, error)
+        if opened:  # the parser fails lines later, where the quote happens to close: name both
+            start, end = opened
+            raise DirectoryError(
+                filename,
+                [
+                    Problem(
+                        start,
+                        f"YAML syntax: a quote opens on this line and is not closed on it "
+                        f"(it runs on to {end}): close it on this line",
+                    )
+                ],
+            ) from None
         raise DirectoryError(
             filename, [Problem(line, f"YAML syntax: {what}; check indentation, colons and quotes")]
         ) from None

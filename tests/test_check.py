@@ -84,6 +84,13 @@ MISTAKES = [
         "is not a phone number",
     ),
     (
+        "quote left open",  # YAML fails two lines on, where the next quote closes it
+        "call: 800-555-0102",
+        'call: "800-555-0102',
+        'call: "800-555-0102',
+        "a quote opens on this line and is not closed on it",
+    ),
+    (
         "unquoted short code",
         'call: "211"',
         "call: 211",

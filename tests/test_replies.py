@@ -44,6 +44,9 @@ def test_menu_fits_however_many_topics(extra, text):
     ("text", "line", "says"),
     [
         ("service: {name: x\n", 2, "YAML syntax"),
+        # a quote left open: YAML reads on to the next quote, and fails there or at the end
+        ('service:\n  name: "abc\n  line: "x"\n', 2, "not closed on it (it runs on to line 3)"),
+        ("service:\n  name: 'abc\n", 2, "a quote opens on this line and is not closed on it"),
         ("service: 1\nservice: 2\n", 2, "given twice here (first at line 1)"),
         ("service: *missing\n", 1, "anchors and aliases (&name, *name) are not allowed"),
         ("a: 1\n---\nb: 2\n", 2, "YAML syntax"),
