@@ -305,10 +305,10 @@ class DirectoryStore:
         """Keep serving the last good directory, and say why the file is not served."""
         if self.problem is not None and self.problem.report() == error.report():
             return
-        log.warning(
-            "referral file %s cannot be used; still serving the last good directory:\n%s",
+        log.warning(  # one line: the log escapes line breaks, which a request could forge
+            "referral file %s cannot be used; still serving the last good directory: %s",
             self.path,
-            error.report(),
+            " / ".join(error.report().splitlines()),
         )
         self.problem = error
         # A worker forked from a snapshot older than the last good copy serves the copy.

@@ -113,7 +113,9 @@ def test_a_broken_edit_keeps_the_last_good_directory(
     assert reply.startswith("24/7 Help Line: 800-555-0100")
     assert "800-555-0108" in reply
     assert str(referrals_file) in caplog.text
-    assert "last good directory" in caplog.text
+    assert f"last good directory: {referrals_file}:" in caplog.text  # the problem, with its line
+    # one line each: the log escapes a line break, which staff would read as a literal \n
+    assert not [record for record in caplog.records if "\n" in record.getMessage()]
     assert app.extensions["referrals"].problem is not None
 
 
