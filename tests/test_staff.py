@@ -142,6 +142,13 @@ def test_a_typed_text_shows_the_webhooks_reply_help_line_first(staff, staff_app)
     assert body.splitlines()[0] == "24/7 Help Line: 800-555-0100"
     assert f"{expected.segments.count} segments" in page
     assert expected.segments.encoding in page
+    # the topics by their names, as the directory below lists them, each linked to its entry
+    matched = re.search(r'<dd id="matched">(.*?)</dd>', page, re.S).group(1)
+    assert expected.topics and len(expected.topics) == matched.count("<a href")
+    for topic in map(snapshot.directory.topic, expected.topics):
+        name = html.escape(topic.label("en").capitalize())
+        assert f'<a href="#t-{topic.id}">{name}</a>' in matched
+        assert f'id="t-{topic.id}"' in page
 
 
 def test_spanish_forced_answers_in_spanish(staff):
