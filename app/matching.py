@@ -133,6 +133,11 @@ def _two_of_a_letter(run: re.Match) -> str:
 
 def normalize(text: str) -> str:
     """Return `text` folded for matching: lower case, no accents, no punctuation, one space."""
+    return " ".join([SHORTHAND.get(word, word) for word in folded_words(text)])
+
+
+def folded_words(text: str) -> list[str]:
+    """Return the words of `text` folded for matching, its shorthand ("bf") as written."""
     if text.isascii():
         text = text[:MAX_NORMAL].lower()  # what the Unicode folding below does to ASCII, faster
     else:
@@ -140,8 +145,7 @@ def normalize(text: str) -> str:
         text = unicodedata.normalize("NFD", text)[:MAX_NORMAL]
         text = "".join(c for c in text if not unicodedata.combining(c))
     text = NOT_ALNUM.sub(" ", text.translate(SPELLING))
-    words = REPEATED.sub(_two_of_a_letter, text).split(maxsplit=MAX_TOKENS)[:MAX_TOKENS]
-    return " ".join([SHORTHAND.get(word, word) for word in words])
+    return REPEATED.sub(_two_of_a_letter, text).split(maxsplit=MAX_TOKENS)[:MAX_TOKENS]
 
 
 def term_key(token: str, language: str) -> str:

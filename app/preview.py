@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, replace
 
 from .directory import LANGUAGES, Directory, Resource, Topic
-from .matching import Index, Reason, normalize
+from .matching import SHORTHAND, Index, Reason, folded_words, normalize
 from .replies import (
     INFO,
     OPT_IN,
@@ -169,7 +169,13 @@ def why_lines(index: Index, text: str) -> list[str]:
     if fixes:
         read = ", ".join(f"'{typo}' as '{word}'" for typo, word in fixes)
         lines.insert(0, f"spelling: the model read {read}")
-    return lines if len(lines) > bool(fixes) else [*lines, NO_TOPIC]
+    # "a word starting 'boy'" in a text that says "bf" puzzles a reader: say it was spelt out
+    short = [word for word in dict.fromkeys(folded_words(text)) if word in SHORTHAND]
+    if short:
+        read = ", ".join(f"'{word}' as '{SHORTHAND[word]}'" for word in short)
+        lines.insert(0, f"shorthand: read {read}")
+    notes = bool(fixes) + bool(short)
+    return lines if len(lines) > notes else [*lines, NO_TOPIC]
 
 
 NO_TOPIC = "no topic: no keyword, and the model is sure of none"

@@ -77,6 +77,15 @@ def test_ask_why_names_the_keyword(referrals_file):
     assert "why: trafficking: yes, the keyword 'my pimp'" in result.output
 
 
+def test_ask_why_says_how_it_read_the_texts_shorthand(referrals_file):
+    # the model's n-grams are of "boyfriend", which the text never wrote
+    result = run("ask", "--why", "my bf n his friends took my money", "--path", str(referrals_file))
+    assert result.exit_code == 0, result.output
+    assert "why: shorthand: read 'bf' as 'boyfriend', 'n' as 'and'" in result.output
+    plain = run("ask", "--why", "my boyfriend took my money", "--path", str(referrals_file))
+    assert "shorthand" not in plain.output
+
+
 def test_ask_why_says_a_keyword_the_text_denies_does_not_count(referrals_file):
     text = "its not like he hits me"
     result = run("ask", "--why", text, "--path", str(referrals_file))
