@@ -49,6 +49,10 @@ class DirectoryError(Exception):
         """Return one `file:line: message` line per problem."""
         return "\n".join(f"{self.filename}:{p.line}: {p.message}" for p in self.problems)
 
+    def one_line(self) -> str:
+        """Return the report on one line, for the log (which escapes line breaks)."""
+        return " / ".join(self.report().splitlines())
+
 
 def load_file(path: str | Path) -> Directory:
     """Return the directory in the file at `path`, or raise DirectoryError."""
@@ -166,6 +170,9 @@ def load_text(text: str, filename: str = "<text>") -> Directory:
     return directory
 
 
+STRUCTURE = re.compile(r"\n[ \t]*(?:- |[\w-]+:(?:[ \t]|$))", re.MULTILINE)
+
+
 def _open_quote(text: str, error: yaml.MarkedYAMLError) -> tuple[int, str] | None:
     """Return the line a quote left open starts on, and where it ends, if that caused `error`.
 
@@ -174,11 +181,15 @@ def _open_quote(text: str, error: yaml.MarkedYAMLError) -> tuple[int, str] | Non
     is wrong; or, with no quote after it, at the end of the file. Referral files never need a
     quoted value over several lines.
     """
-    if error.context == "while scanning a quoted scalar" and error.context_mark:
-        return error.context_mark.line + 1, "the end of the file"
     if error.problem_mark is None:
         return None
     failed = error.problem_mark.line
+    if error.context == "while scanning a quoted scalar" and error.context_mark:
+        cut = "end of stream" in (error.problem or "")  # else a "---" or "..." cut it short
+        return error.context_mark.line + 1, "the end of the file" if cut else f"line {failed + 1}"
+    near = text.split("\n", failed + 1)[max(0, failed - 2) : failed + 1]
+    if not any('"' in line or "'" in line for line in near):
+        return None  # no quote ends where the error is (and the pure-Python scan takes seconds)
     scanner = SafeLoader(text)
     found = None
     try:
@@ -186,8 +197,10 @@ def _open_quote(text: str, error: yaml.MarkedYAMLError) -> tuple[int, str] | Non
             if (
                 isinstance(token, yaml.ScalarToken)
                 and token.style in ('"', "'")
-                and token.start_mark.line < token.end_mark.line
                 and failed - 2 <= token.end_mark.line <= failed  # it ends where the error is
+                # and it swallowed lines that read as the file's own ("    text:", "- ..."):
+                # a value quoted over two lines on purpose is not blamed for the next error
+                and STRUCTURE.search(text, token.start_mark.index, token.end_mark.index)
             ):
                 found = token.start_mark.line + 1, f"line {token.end_mark.line + 1}"
     except yaml.YAMLError:

@@ -47,6 +47,10 @@ def test_menu_fits_however_many_topics(extra, text):
         # a quote left open: YAML reads on to the next quote, and fails there or at the end
         ('service:\n  name: "abc\n  line: "x"\n', 2, "not closed on it (it runs on to line 3)"),
         ("service:\n  name: 'abc\n", 2, "a quote opens on this line and is not closed on it"),
+        ('a: "x\n---\nb: 1\n', 1, "not closed on it (it runs on to line 2)"),  # cut by "---"
+        # a value quoted over two lines on purpose is not blamed for the error after it
+        ('service:\n  name: "a\n    b"\n  c: 1\n   d: 2\n', 5, "YAML syntax"),
+        ('a: "x\n  y"\nb: [1, 2\nc: 3\n', 4, "YAML syntax"),
         ("service: 1\nservice: 2\n", 2, "given twice here (first at line 1)"),
         ("service: *missing\n", 1, "anchors and aliases (&name, *name) are not allowed"),
         ("a: 1\n---\nb: 2\n", 2, "YAML syntax"),
@@ -57,8 +61,16 @@ def test_menu_fits_however_many_topics(extra, text):
 )
 @pytest.mark.parametrize("loader", ["libyaml", "python"])
 def test_broken_yaml_names_the_line(monkeypatch, loader, text, line, says):
-    if loader == "python":  # what a machine without libyaml gets
+    if loader == "python":  # what a machine without libyaml gets: its scanner and parser
+
+        class PythonLoader(yaml.SafeLoader):
+            pass
+
+        PythonLoader.add_constructor(
+            "tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str
+        )
         monkeypatch.setattr(validation, "SafeLoader", yaml.SafeLoader)
+        monkeypatch.setattr(validation, "_Loader", PythonLoader)
     with pytest.raises(DirectoryError) as raised:
         load_text(text, "referrals.yaml")
     report = raised.value.report().splitlines()
