@@ -148,6 +148,10 @@ def why_lines(index: Index, text: str) -> list[str]:
     reasons = index.explain(text)
     exact = reasons[0].example if reasons else None
     lines = []
+    # "a word starting 'boy'" in a text that says "bf" puzzles a reader: say it was spelt out
+    short = [word for word in dict.fromkeys(folded_words(text)) if word in SHORTHAND]
+    read_as = ["shorthand: read " + ", ".join(f"'{w}' as '{SHORTHAND[w]}'" for w in short)]
+    read_as = read_as if short else []
     for reason in reasons:
         if reason.keyword is not None:
             lines.append(f"{reason.topic}: yes, the keyword '{reason.keyword}'")
@@ -164,17 +168,13 @@ def why_lines(index: Index, text: str) -> list[str]:
             if reason.model is not None and (reason.model.score >= NEARLY or reason.denied):
                 lines.append(_model_line(reason))
     if exact is not None:
-        return lines or [f"no topic: {_word_for_word(exact)}"]
+        return read_as + (lines or [f"no topic: {_word_for_word(exact)}"])
     fixes = index.spelling.read(normalize(text))[1] if index.model is not None else []
     if fixes:
         read = ", ".join(f"'{typo}' as '{word}'" for typo, word in fixes)
         lines.insert(0, f"spelling: the model read {read}")
-    # "a word starting 'boy'" in a text that says "bf" puzzles a reader: say it was spelt out
-    short = [word for word in dict.fromkeys(folded_words(text)) if word in SHORTHAND]
-    if short:
-        read = ", ".join(f"'{word}' as '{SHORTHAND[word]}'" for word in short)
-        lines.insert(0, f"shorthand: read {read}")
-    notes = bool(fixes) + bool(short)
+    lines[:0] = read_as
+    notes = bool(fixes) + bool(read_as)
     return lines if len(lines) > notes else [*lines, NO_TOPIC]
 
 

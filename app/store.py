@@ -123,7 +123,7 @@ class LastGood:
             log.warning("the last good referral file cannot be read: %s", error)
             return None
         except DirectoryError as error:
-            log.warning("the last good referral file cannot be read: %s", error.report())
+            log.warning("the last good referral file cannot be read: %s", error.one_line())
             return None
 
 
@@ -224,10 +224,10 @@ class DirectoryStore:
             self._failed_stamp = self._stat()
             self.problem = error
             log.warning(
-                "referral file %s cannot be used; serving the last good copy %s:\n%s",
+                "referral file %s cannot be used; serving the last good copy %s: %s",
                 self.path,
                 self.last_good.location,
-                error.report(),
+                error.one_line(),
             )
             return kept
         self.last_good.save(raw)
@@ -298,7 +298,7 @@ class DirectoryStore:
             location = str(self.last_good.location)
             return _build(raw, location, None, self.learn_apart, cache=self.model_cache)
         except DirectoryError as error:  # kept by an older version whose rules were looser
-            log.warning("the last good referral file cannot be used:\n%s", error.report())
+            log.warning("the last good referral file cannot be used: %s", error.one_line())
             return None
 
     def _keep(self, error: DirectoryError) -> None:
@@ -308,7 +308,7 @@ class DirectoryStore:
         log.warning(  # one line: the log escapes line breaks, which a request could forge
             "referral file %s cannot be used; still serving the last good directory: %s",
             self.path,
-            " / ".join(error.report().splitlines()),
+            error.one_line(),
         )
         self.problem = error
         # A worker forked from a snapshot older than the last good copy serves the copy.

@@ -84,6 +84,9 @@ def test_ask_why_says_how_it_read_the_texts_shorthand(referrals_file):
     assert "why: shorthand: read 'bf' as 'boyfriend', 'n' as 'and'" in result.output
     plain = run("ask", "--why", "my boyfriend took my money", "--path", str(referrals_file))
     assert "shorthand" not in plain.output
+    # a short text answered as the example it is word for word says so too
+    short = run("ask", "--why", "i want 2 die", "--path", str(referrals_file))
+    assert short.output.startswith("why: shorthand: read '2' as 'to'\n"), short.output
 
 
 def test_ask_why_says_a_keyword_the_text_denies_does_not_count(referrals_file):
