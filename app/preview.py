@@ -150,8 +150,8 @@ def why_lines(index: Index, text: str) -> list[str]:
     lines = []
     # "a word starting 'boy'" in a text that says "bf" puzzles a reader: say it was spelt out
     short = [word for word in dict.fromkeys(folded_words(text)) if word in SHORTHAND]
-    read_as = ["shorthand: read " + ", ".join(f"'{w}' as '{SHORTHAND[w]}'" for w in short)]
-    read_as = read_as if short else []
+    spelt = ", ".join(f"'{word}' as '{SHORTHAND[word]}'" for word in short)
+    read_as = [f"shorthand: read {spelt}"] if short else []
     for reason in reasons:
         if reason.keyword is not None:
             lines.append(f"{reason.topic}: yes, the keyword '{reason.keyword}'")

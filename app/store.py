@@ -265,7 +265,12 @@ class DirectoryStore:
         try:
             raw, info = read_file(self.path)
             snapshot = _build(
-                raw, str(self.path), _stamp(info), self.learn_apart, True, self.model_cache
+                raw,
+                str(self.path),
+                _stamp(info),
+                self.learn_apart,
+                reloading=True,
+                cache=self.model_cache,
             )
         except LearningStopped as stopped:
             # The server is stopping, most likely: building again for the next worker gunicorn
