@@ -16,10 +16,10 @@ from conftest import SHIPPED
 TABLES = SHIPPED.parent.parent / "tests"
 HELD_OUT = TABLES / "heldout.tsv"
 PHRASINGS = TABLES / "phrasings.tsv"  # the first turn's table, which its keywords were tuned on
-RECALL_FLOOR = 0.85  # lowest today: runaway, 92.4 %
-PRECISION_FLOOR = 0.78  # lowest today: abuse, 84.4 % (docs/matching.md says why)
-EVERYDAY_FLOOR = 0.93  # today 97.4 %
-EXACT_FLOOR = 0.84  # today 88.6 %
+RECALL_FLOOR = 0.85  # lowest today: online exploitation, 91.4 %
+PRECISION_FLOOR = 0.78  # lowest today: abuse, 83.1 % (docs/matching.md says why)
+EVERYDAY_FLOOR = 0.93  # today 96.7 %
+EXACT_FLOOR = 0.84  # today 87.9 %
 
 
 @pytest.fixture(scope="module")

@@ -162,7 +162,7 @@ def test_check_sums_up_everyday_texts_given_a_topic_and_lists_them_with_all(refe
         # everyday's words, and too long to be answered word for word
         ("runaway", "hi who is this and what is this number for", "no topic"),
         # the same, and a keyword that gives abuse
-        ("missing", "hi who is this and what is this number for my stepdad beats me", "abuse"),
+        ("missing", "hi who is this what is this number for, my mom beats me", "abuse"),
     ],
 )
 def test_check_warns_of_an_example_the_bot_does_not_give_its_topic(
@@ -211,13 +211,13 @@ def test_a_short_example_is_answered_as_staff_labelled_it(referrals_file, signed
     assert SAFELINE in text_reply(signed_post, text)
     assert SAFELINE in text_reply(signed_post, "What are your HOURS on weekends??")  # folded
     assert "runaway's example" not in run("check", "--all", str(referrals_file)).output
-    asked = run("ask", "alone tonight", "--path", str(referrals_file)).output
+    asked = run("ask", "cant do this tonight", "--path", str(referrals_file)).output
     assert "topics: crisis" in asked  # the model gives it crisis
-    add_everyday(referrals_file, ["alone tonight"])
-    result = run("ask", "--why", "alone tonight", "--path", str(referrals_file))
+    add_everyday(referrals_file, ["cant do this tonight"])
+    result = run("ask", "--why", "cant do this tonight", "--path", str(referrals_file))
     assert "topics: none" in result.output, result.output
     assert (
-        "why: no topic: the text is, word for word, everyday's example 'alone tonight'"
+        "why: no topic: the text is, word for word, everyday's example 'cant do this tonight'"
     ) in result.output
 
 
@@ -426,6 +426,58 @@ def test_the_models_vectors_are_those_scikit_learns_vectorizer_gives(tmp_path):
         )
         seen.update(names[column][:2] for column in index.tolist())
     assert {"w ", "p ", "t "} <= seen  # the examples' own texts hold runs of two and of three
+
+
+def test_the_models_scores_are_scikit_learns_regressions_on_nb_weighted_n_grams():
+    """Each question is a logistic regression over the tf-idf vectors with every column weighed
+    by its log-count ratio (NB-SVM); the model keeps the weights times the ratio, so a text is
+    scored without scikit-learn and must score as the library's regressions do."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from app import topic_model
+    from app.matching import examples, normalize
+    from app.topic_model import MIN_DF, SOME_POWER, TopicModel, features
+    from app.validation import load_text
+
+    given = examples(load_text(fixture_text()))
+    texts = [normalize(example.text) for example in given]
+    model = TopicModel(given, texts, {})
+    matrix = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=MIN_DF).fit_transform(
+        texts
+    )
+
+    def regression(rows, yes, strength):
+        # smoothed sums of each column's values in the "yes" and the "no" rows, as shares
+        smooth = topic_model.NB_SMOOTHING
+        share_yes = smooth + np.asarray(rows[yes].sum(axis=0)).ravel()
+        share_no = smooth + np.asarray(rows[~yes].sum(axis=0)).ravel()
+        ratio = np.log(share_yes / share_yes.sum() / (share_no / share_no.sum()))
+        assert (ratio > 0).any() and (ratio < 0).any()
+        weighed = rows.multiply(ratio).tocsr()
+        fitted = LogisticRegression(
+            C=strength, solver="liblinear", dual=True, tol=topic_model.TOLERANCE, random_state=0
+        ).fit(weighed, yes)
+        return lambda text: fitted.predict_proba(vectorizer_row(text).multiply(ratio))[0, 1]
+
+    vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=MIN_DF).fit(texts)
+
+    def vectorizer_row(text):
+        return vectorizer.transform([normalize(text)])
+
+    some = np.array([bool(example.topics) for example in given])
+    chance_some = regression(matrix, some, topic_model.C_SOME)
+    about = matrix[some]
+    topical = [example.topics for example in given if example.topics]
+    chance_of = {
+        topic: regression(about, np.array([topic in t for t in topical]), topic_model.C_TOPIC)
+        for topic in model.topics
+    }
+    probes = ("my uncle does things to me", "i ran away, nowhere to sleep", "hey whats up")
+    for text in (*probes, *[example.text for example in given[::9]]):
+        scores = model.scores(normalize(text))
+        expected = {t: chance_of[t](text) * chance_some(text) ** SOME_POWER for t in model.topics}
+        assert {t: scores[t] for t in model.topics} == pytest.approx(expected, abs=1e-5), text
 
 
 def test_the_nearest_examples_are_the_topics_most_like_the_text():
