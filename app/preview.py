@@ -165,7 +165,9 @@ def why_lines(index: Index, text: str) -> list[str]:
                     f"{reason.topic}: the keyword '{keyword}' does not count: "
                     f"the text denies it ('{word}'), so the model decides"
                 )
-            if reason.model is not None and (reason.model.score >= NEARLY or reason.denied):
+            if reason.model is not None and (
+                reason.model.score >= NEARLY * reason.model.threshold or reason.denied
+            ):
                 lines.append(_model_line(reason))
     if exact is not None:
         return read_as + (lines or [f"no topic: {_word_for_word(exact)}"])
@@ -188,7 +190,9 @@ def _word_for_word(example: Example) -> str:
     )
 
 
-NEARLY = 0.1  # a topic the model gives this much is worth showing even when it is not given
+# A topic the model gives this share of its threshold is worth showing even when it is not given
+# (a share, not a score: the tenth round's thresholds run from 0.15 to 0.325).
+NEARLY = 1 / 3
 
 
 def _model_line(reason: Reason) -> str:
