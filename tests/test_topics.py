@@ -443,9 +443,8 @@ def test_the_models_scores_are_scikit_learns_regressions_on_nb_weighted_n_grams(
     given = examples(load_text(fixture_text()))
     texts = [normalize(example.text) for example in given]
     model = TopicModel(given, texts, {})
-    matrix = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=MIN_DF).fit_transform(
-        texts
-    )
+    vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=MIN_DF)
+    matrix = vectorizer.fit_transform(texts)
 
     def regression(rows, yes, strength):
         # smoothed sums of each column's values in the "yes" and the "no" rows, as shares
@@ -458,12 +457,9 @@ def test_the_models_scores_are_scikit_learns_regressions_on_nb_weighted_n_grams(
         fitted = LogisticRegression(
             C=strength, solver="liblinear", dual=True, tol=topic_model.TOLERANCE, random_state=0
         ).fit(weighed, yes)
-        return lambda text: fitted.predict_proba(vectorizer_row(text).multiply(ratio))[0, 1]
-
-    vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=MIN_DF).fit(texts)
-
-    def vectorizer_row(text):
-        return vectorizer.transform([normalize(text)])
+        return lambda text: fitted.predict_proba(
+            vectorizer.transform([normalize(text)]).multiply(ratio)
+        )[0, 1]
 
     some = np.array([bool(example.topics) for example in given])
     chance_some = regression(matrix, some, topic_model.C_SOME)
