@@ -119,13 +119,21 @@ def ask(text: str, voice: bool, why: bool, path: str | None) -> None:
 @click.option("--misses", is_flag=True, help="Also list every text not matched exactly.")
 def evaluate_tables(tables: tuple[str, ...], path: str | None, misses: bool) -> None:
     """Print per-topic precision and recall on each labelled TABLE (text, topics, language)."""
-    from .evaluation import evaluate, read_table
+    from .evaluation import TableError, evaluate, read_table
 
     directory = _load(_path(path))
-    index = build_index(directory)
     topics = tuple(topic.id for topic in directory.topics)
+    read, problems = {}, []
+    for table in tables:  # every table checked before the model is learned
+        try:
+            read[table] = read_table(table, topics)
+        except TableError as error:
+            problems.append(str(error))
+    if problems:
+        raise FileProblems("\n".join(problems) + "\nfix the table(s) and score again")
+    index = build_index(directory)
     for table in tables:
-        report = evaluate(index, read_table(table), topics)
+        report = evaluate(index, read[table], topics)
         click.echo(f"== {table}: {report.texts} texts")
         for line in report.lines():
             click.echo(line)

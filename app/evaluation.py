@@ -1,10 +1,17 @@
 """Score the matcher on a labelled table of texts: per-topic precision and recall (pure)."""
 
 import csv
+import io
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from .directory import LANGUAGES
 from .matching import Index
+
+COLUMNS = ("text", "topics", "language")  # a table's header names these, in any order
+NONE = "-"  # the topics of an everyday text
+SHOWN = 10  # bad lines named one by one; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -70,19 +77,86 @@ class Report:
         return out
 
 
-def read_table(path: str | Path) -> list[Labelled]:
-    """Return the rows of a tab-separated table: text, topics (space-separated or -), language."""
-    with open(path, encoding="utf-8", newline="") as table:
-        rows = csv.DictReader(table, delimiter="\t", quoting=csv.QUOTE_NONE)
-        return [
-            Labelled(
-                row["text"],
-                frozenset(row["topics"].split()) - {"-"},
-                row["language"],
-                row.get("kind") or "",
+class TableError(ValueError):
+    """A labelled table that cannot be scored: each problem as `file:line: message`."""
+
+
+def read_table(path: str | Path, topics: Collection[str] | None = None) -> list[Labelled]:
+    """Return the rows of a tab-separated table: text, topics (space-separated or -), language.
+
+    Raises TableError naming every line that is not such a row, and every topic not in
+    `topics` (when given): a misspelt or comma-joined topic would otherwise count as a miss.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise TableError(f"{path}: cannot be read: {error.strerror or error}") from None
+    try:
+        content = data.decode("utf-8-sig")  # with or without the mark some editors put first
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise TableError(f"{path}:{line}: is not UTF-8 text: save the table as UTF-8") from None
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE)
+    try:
+        lines = [(reader.line_num, fields) for fields in reader]
+    except csv.Error as error:  # a NUL byte, say
+        raise TableError(f"{path}:{reader.line_num + 1}: is not a table: {error}") from None
+    if not lines:
+        raise TableError(f"{path}:1: the file is empty: its first line names the columns")
+    header = [name.strip().lower() for name in lines[0][1]]
+    if missing := [name for name in COLUMNS if name not in header]:
+        raise TableError(
+            f"{path}:1: the first line must name the columns text, topics and language, "
+            f"separated by tabs; it has no {', '.join(missing)} (found: {' | '.join(header)})"
+        )
+    at = {name: header.index(name) for name in (*COLUMNS, "kind") if name in header}
+    rows, problems = [], []
+    for number, fields in lines[1:]:
+        if not any(field.strip() for field in fields):
+            continue  # a blank line
+        problem = _problem(fields, at, topics)
+        if problem:
+            problems.append(f"{path}:{number}: {problem}")
+            continue
+        text, labels, language = (fields[at[name]].strip() for name in COLUMNS)
+        kind = fields[at["kind"]].strip() if "kind" in at and at["kind"] < len(fields) else ""
+        rows.append(Labelled(text, frozenset(labels.split()) - {NONE}, language, kind))
+    if problems:
+        more = len(problems) - SHOWN
+        raise TableError(
+            "\n".join(problems[:SHOWN] + ([f"{path}: and {more} more line(s)"] if more > 0 else []))
+        )
+    if not rows:
+        raise TableError(f"{path}:2: the table has no texts to score")
+    return rows
+
+
+def _problem(fields: list[str], at: dict[str, int], topics: Collection[str] | None) -> str:
+    """Return what is wrong with a table's row, or "" if nothing is."""
+    if len(fields) <= max(at[name] for name in COLUMNS):
+        return (
+            f"{len(fields)} field(s), too few for the first line's columns: separate the text, "
+            "its topics and its language with tabs"
+        )
+    text, labels, language = (fields[at[name]].strip() for name in COLUMNS)
+    if not text:
+        return "the text is empty"
+    if not labels:
+        return f"no topics: write {NONE} for a text about none"
+    named = labels.split()
+    if NONE in named and len(named) > 1:
+        return f"'{labels}': {NONE} means no topic, so it stands alone"
+    if topics is not None:
+        unknown = [label for label in named if label != NONE and label not in topics]
+        if unknown:
+            hint = "; separate topics with spaces, not commas" if "," in labels else ""
+            return (
+                f"no topic is called '{unknown[0]}' (the referral file's topics: "
+                f"{', '.join(topics)}){hint}"
             )
-            for row in rows
-        ]
+    if language not in LANGUAGES:
+        return f"the language is '{language}', not {' or '.join(LANGUAGES)}"
+    return ""
 
 
 def evaluate(index: Index, table: list[Labelled], topics: tuple[str, ...]) -> Report:

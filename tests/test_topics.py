@@ -544,6 +544,47 @@ def test_eval_prints_each_topics_precision_and_recall(referrals_file, tmp_path):
     assert "exactly right: 2/2 (100.0%); right language: 2/2" in lines
 
 
+def test_eval_names_each_bad_line_of_a_table_and_scores_nothing(referrals_file, tmp_path):
+    """A misspelt or comma-joined topic would count as a miss: eval refuses the table."""
+    table = tmp_path / "table.tsv"
+    table.write_text(
+        "text\ttopics\tlanguage\n"
+        "i ran away from home last night\trunaway\ten\n"
+        "i ran away and have not eaten\trunaway,basic_needs\ten\n"
+        "my uncle hits me\tabsue\ten\n"
+        "\n"
+        "what time is practice\t\ten\n"
+        "me escape de mi casa runaway es\n"
+        "hola\t-\tfr\n",
+        encoding="utf-8",
+    )
+    broken = tmp_path / "broken.tsv"
+    broken.write_bytes(b"text\ttopics\tlanguage\nhola\t-\tes\n\xff\xfe\t-\tes\n")
+    result = run("eval", str(table), str(broken), "--path", str(referrals_file))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{table}:3: no topic is called 'runaway,basic_needs' (the referral file's topics: "
+        "trafficking, abuse, missing, runaway, crisis, basic_needs, counselling); separate "
+        "topics with spaces, not commas",
+        f"{table}:4: no topic is called 'absue' (the referral file's topics: trafficking, "
+        "abuse, missing, runaway, crisis, basic_needs, counselling)",
+        f"{table}:6: no topics: write - for a text about none",
+        f"{table}:7: 1 field(s), too few for the first line's columns: separate the text, its "
+        "topics and its language with tabs",
+        f"{table}:8: the language is 'fr', not en or es",
+        f"{broken}:3: is not UTF-8 text: save the table as UTF-8",
+        "fix the table(s) and score again",
+    ]
+    header = tmp_path / "header.tsv"
+    header.write_text("text\ttopic\tlanguage\nhola\t-\tes\n", encoding="utf-8")
+    result = run("eval", str(header), "--path", str(referrals_file))
+    assert result.exit_code == 1
+    assert f"{header}:1: the first line must name the columns text, topics and language" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
+
+
 def test_check_names_an_example_about_several_topics_plainly(referrals_file):
     text = "hi who is this and what is this number for"  # everyday's words
     add_several(referrals_file, ["abuse", "runaway"], [text])
