@@ -20,7 +20,7 @@ from rapidfuzz.distance import OSA
 from .directory import LANGUAGES, Directory
 from .learning import Learner, NothingToLearn, fitter
 from .spelling import Spelling
-from .topic_model import Example, TopicModel, Why, can_learn, train
+from .topic_model import EVERYDAY, Example, TopicModel, Why, can_learn, train
 
 MAX_GAP = 1  # words allowed between a phrase's words: "ran far away" still says "ran away"
 MAX_WORD = 24  # longer "words" are noise, not typos of a keyword: skip the typo search
@@ -431,6 +431,18 @@ class Index:
             )
             reasons.append(Reason(topic, keyword, why, denied.get(topic), example))
         return reasons
+
+    def explain_everyday(self, text: str) -> tuple[Why, tuple[str, float]] | None:
+        """Return why the model reads the text as about no topic, and the topic it would give
+        were the text about one (with that topic's chance then); None where the model does not
+        decide (no model, a topic's word, a short example word for word) or knows no n-gram
+        of the text."""
+        normal = normalize(text)
+        if self.model is None or normal in self.words or normal in self.exact:
+            return None
+        read, _ = self.spelling.read(normal)
+        best = self.model.best_topic(read)
+        return None if best is None else (self.model.explain(read, EVERYDAY), best)
 
 
 def examples(directory: Directory) -> list[Example]:

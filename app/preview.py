@@ -20,7 +20,7 @@ from .replies import (
     resource_order,
 )
 from .speech import transcript
-from .topic_model import Example
+from .topic_model import Example, Why
 
 LANGUAGE_CHOICES = ("auto", *LANGUAGES)
 COMMANDS = OPT_OUT | OPT_IN | INFO
@@ -176,6 +176,10 @@ def why_lines(index: Index, text: str) -> list[str]:
         read = ", ".join(f"'{typo}' as '{word}'" for typo, word in fixes)
         lines.insert(0, f"spelling: the model read {read}")
     lines[:0] = read_as
+    if not any(reason.given for reason in reasons):
+        everyday = index.explain_everyday(text)
+        if everyday is not None:
+            lines.append(_everyday_line(*everyday))
     notes = bool(fixes) + bool(read_as)
     return lines if len(lines) > notes else [*lines, NO_TOPIC]
 
@@ -193,6 +197,18 @@ def _word_for_word(example: Example) -> str:
 # A topic the model gives this share of its threshold is worth showing even when it is not given
 # (a share, not a score: the tenth round's thresholds run from 0.15 to 0.325).
 NEARLY = 1 / 3
+
+
+def _everyday_line(why: Why, best: tuple[str, float]) -> str:
+    """Say why the model gave no topic: what weighed for none, and what it would give."""
+    line = f"no topic: no keyword, and the model is {why.score:.2f} sure the text is about none"
+    if why.grams:
+        line += "; it weighed " + ", ".join(why.grams)
+    if why.nearest:
+        nearest = "; ".join(f"'{e.text}' (line {e.line})" for e in why.nearest)
+        line += f"; nearest everyday examples: {nearest}"
+    topic, chance = best
+    return line + f"; were it about a topic, {chance:.2f} sure it is {topic}"
 
 
 def _model_line(reason: Reason) -> str:

@@ -490,10 +490,14 @@ class TopicModel:
         the text is about no topic."""
         return self._scores(*self._vector(normal))
 
-    def _scores(self, index: np.ndarray, values: np.ndarray) -> dict[str, float]:
+    def _chances(self, index: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Return each question's chance of "yes": some topic, then each topic if some."""
         # in the weights' single precision: mixed with double, numpy's product takes twice as long
         weighed = values.astype(np.float32) @ self.weights[index]
-        chances = 1.0 / (1.0 + np.exp(-(weighed + self.bias)))
+        return 1.0 / (1.0 + np.exp(-(weighed + self.bias)))
+
+    def _scores(self, index: np.ndarray, values: np.ndarray) -> dict[str, float]:
+        chances = self._chances(index, values)
         some = chances[0]
         found = dict(zip(self.topics, (chances[1:] * some**SOME_POWER).tolist(), strict=True))
         found[EVERYDAY] = 1.0 - float(some)
@@ -514,13 +518,54 @@ class TopicModel:
         return self.read(normal)[0]
 
     def explain(self, normal: str, topic: str, count: int = 3) -> Why:
-        """Return what weighed for `topic` in the text, and the topic's nearest examples."""
-        k = 1 + self.topics.index(topic)
+        """Return what weighed for `topic` in the text, and the topic's nearest examples.
+
+        For EVERYDAY: what weighed for no topic at all (the first question's "no"), the score
+        being how sure the model is of it, and the nearest everyday examples.
+        """
+        k = 1 + self.topics.index(topic) if topic != EVERYDAY else 0
         index, values = self._vector(normal)
-        weigh = values * self.weights[index, k]
+        # for EVERYDAY, what pushed the chance of some topic down
+        weigh = values * self.weights[index, k] * (1 if k else -1)
         # the n-grams that weighed most, as staff read them: "<me>" and "w me" are one word
         top = [describe(self.gram(int(index[i]))) for i in np.argsort(-weigh) if weigh[i] > 0]
-        similar = np.zeros(len(self.examples))  # cosine similarity, example by example
+        # "a word starting 'lol'" says no more than "the word 'lol'" beside it
+        whole = {gram for gram in top if gram.startswith("the word ")}
+        top = [
+            gram
+            for gram in top
+            if not gram.startswith(("a word starting ", "a word ending "))
+            or f"the word {gram.split(' ', 3)[3]}" not in whole
+        ]
+        similar = self._similarity(index, values)
+        own: dict[str, int] = {}  # the nearest examples, one per text (a file may repeat one)
+        for i in np.argsort(-similar).tolist():
+            if similar[i] <= 0 or len(own) == 2:
+                break
+            if topic in (self.examples[i].topics or (EVERYDAY,)):
+                own.setdefault(self.examples[i].text, i)
+        return Why(
+            topic,
+            self._scores(index, values)[topic] if len(index) else 0.0,
+            self.thresholds.get(topic, 0.5),  # everyday has no threshold: it leans one way
+            tuple(dict.fromkeys(top))[:count],
+            tuple(self.examples[i] for i in own.values()),
+        )
+
+    def best_topic(self, normal: str) -> tuple[str, float] | None:
+        """Return the topic the model would give were the text about some topic, and how sure
+        it is of that topic then (the second question alone); None for a text of no known
+        n-gram."""
+        index, values = self._vector(normal)
+        if not len(index):
+            return None
+        chances = self._chances(index, values)[1:]
+        best = int(np.argmax(chances))
+        return self.topics[best], float(chances[best])
+
+    def _similarity(self, index: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Return the cosine similarity of the text's vector to each example's."""
+        similar = np.zeros(len(self.examples))
         starts, rows = self.by_gram
         again, often = self.repeated
         for j, weight in zip(index.tolist(), (values * self.idf[index]).tolist(), strict=True):
@@ -528,15 +573,7 @@ class TopicModel:
             similar[rows[start:end]] += weight
             first, last = np.searchsorted(again, (start, end))
             similar[rows[again[first:last]]] += weight * (often[first:last] - 1.0)
-        similar *= self.example_scale
-        own = [i for i in np.argsort(-similar) if topic in self.examples[i].topics][:2]
-        return Why(
-            topic,
-            self._scores(index, values)[topic] if len(index) else 0.0,
-            self.thresholds[topic],
-            tuple(dict.fromkeys(top))[:count],
-            tuple(self.examples[i] for i in own if similar[i] > 0),
-        )
+        return similar * self.example_scale
 
 
 def _packed(name: str, strings) -> dict[str, np.ndarray]:

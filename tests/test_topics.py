@@ -544,6 +544,30 @@ def test_eval_prints_each_topics_precision_and_recall(referrals_file, tmp_path):
     assert "exactly right: 2/2 (100.0%); right language: 2/2" in lines
 
 
+def test_why_says_what_made_the_model_give_no_topic(referrals_file):
+    """A coordinator looking at a miss sees the word that made it everyday, and the topic."""
+    result = run("ask", "--why", "lol can you hear me or not lol", "--path", str(referrals_file))
+    assert "topics: none" in result.output
+    why = next(line for line in result.output.splitlines() if line.startswith("why: no topic"))
+    assert re.fullmatch(
+        r"why: no topic: no keyword, and the model is (0\.[5-9]\d|1\.00) sure the text is "
+        r"about none; it weighed the word 'lol', .*; nearest everyday examples: "
+        r"'can u hear me lol' \(line 1141\); '[^']+' \(line \d+\); were it about a topic, "
+        r"0\.\d\d sure it is \w+",
+        why,
+    ), why
+    assert "a word starting 'lol'" not in why  # the word itself says it
+    # a text of no known n-gram, and a topic given, say nothing of the everyday question
+    assert (
+        "why: no topic: no keyword, and the model is sure of none"
+        in run("ask", "--why", "zzzqqq", "--path", str(referrals_file)).output
+    )
+    assert (
+        "sure the text is about none"
+        not in run("ask", "--why", "lol i ran away", "--path", str(referrals_file)).output
+    )
+
+
 def test_eval_names_each_bad_line_of_a_table_and_scores_nothing(referrals_file, tmp_path):
     """A misspelt or comma-joined topic would count as a miss: eval refuses the table."""
     table = tmp_path / "table.tsv"
