@@ -9,6 +9,7 @@ from .replies import contact, resource_order
 
 CONNECT = "0"  # in every menu: put the caller through to the Help Line
 SPANISH = "9"  # in the English menu: everything from here on in Spanish
+ENGLISH = "9"  # in the Spanish menu: back to English (a caller may press 9 by mistake)
 AGAIN = "1"  # after an answer: hear the numbers again
 MENU = "*"  # after an answer: back to the menu
 MAX_MISSES = 3  # bad keys or unheard answers in a row before the caller is put through
@@ -19,6 +20,9 @@ SPANISH_WORDS = frozenset({"espanol", "spanish"})
 # What else a caller asking for Spanish says: "en español por favor", "Spanish please".
 ASKING_WORDS = frozenset("en in por favor please i want to speak hablar quiero yo the a".split())
 SPANISH_HINTS = ["español", "Spanish"]
+# Said in the Spanish menu, they switch the call back to English ("en inglés por favor").
+ENGLISH_WORDS = frozenset({"ingles", "english"})
+ENGLISH_HINTS = ["inglés", "English"]
 # A caller who asks by voice for the Help Line or a person, as 0 does: "help line", "operator",
 # "can i talk to a real person", "línea de ayuda", "con una persona por favor", "cero".
 HELP_LINE_WORDS = frozenset(
@@ -86,8 +90,10 @@ WORDING = {
         "goodbye": "Llámanos cuando quieras. Adiós.",
     },
 }
-# Said in the Spanish voice inside the English menu, so a Spanish speaker hears it in Spanish.
+# Said in the Spanish voice inside the English menu, so a Spanish speaker hears it in Spanish,
+# and the other way round.
 FOR_SPANISH = "Para español, marca {digit}."
+FOR_ENGLISH = "For English, press {digit}."
 
 
 DIGIT_RUN = re.compile(r"\d+(?:-\d+)*")  # "988", "211", "2-1-1"
@@ -130,7 +136,8 @@ def greeting(directory: Directory, language: str) -> list[Line]:
 
 
 def menu(directory: Directory, language: str) -> list[Line]:
-    """Return the menu: one key per topic in key order, 0 for the Help Line, 9 for Spanish."""
+    """Return the menu: one key per topic in key order, 0 for the Help Line, 9 for the other
+    language."""
     say = WORDING[language]
     keyed = sorted((t for t in directory.topics if t.ivr_digit), key=lambda t: t.ivr_digit)
     lines = _lines(
@@ -141,20 +148,21 @@ def menu(directory: Directory, language: str) -> list[Line]:
     )
     if language == "en":
         lines.append(Line(FOR_SPANISH.format(digit=SPANISH), "es"))
+    else:
+        lines.append(Line(FOR_ENGLISH.format(digit=ENGLISH), "en"))
     return lines
 
 
 def hints(directory: Directory, language: str) -> str:
     """Return speech hints for the menu: the first few keywords of each topic, the Help Line
-    and "español"."""
+    and the other language ("español", "inglés")."""
     words = [
         keyword
         for topic in directory.topics
         for keyword in topic.keywords[language][:HINTS_PER_TOPIC]
     ]
     words += HELP_LINE_HINTS[language]
-    if language == "en":
-        words += SPANISH_HINTS
+    words += SPANISH_HINTS if language == "en" else ENGLISH_HINTS
     return ", ".join(dict.fromkeys(words))
 
 
@@ -163,8 +171,18 @@ def asks_for_spanish(heard: str) -> bool:
 
     Only a request for Spanish and nothing more: "my Spanish teacher hits me" is about a topic.
     """
+    return _asks_for(heard, SPANISH_WORDS)
+
+
+def asks_for_english(heard: str) -> bool:
+    """Tell whether a spoken answer to the Spanish menu asks for English ("inglés", "English"),
+    and nothing more: "mi maestro de inglés me pega" is about a topic."""
+    return _asks_for(heard, ENGLISH_WORDS)
+
+
+def _asks_for(heard: str, language_words: frozenset[str]) -> bool:
     words = set(normalize(heard).split())
-    return bool(words & SPANISH_WORDS) and words <= SPANISH_WORDS | ASKING_WORDS
+    return bool(words & language_words) and words <= language_words | ASKING_WORDS
 
 
 def asks_for_help_line(heard: str) -> bool:
@@ -178,11 +196,14 @@ def menu_step(
     directory: Directory, index: Index, language: str, digits: str, heard: str
 ) -> tuple[str, tuple[str, ...]]:
     """Return what a key or a spoken answer to the menu asks for: ("connect", ()),
-    ("spanish", ()), ("answer", its topics) or ("miss", ()). The call and the preview share it."""
+    ("spanish", ()), ("english", ()), ("answer", its topics) or ("miss", ()). The call and the
+    preview share it."""
     if digits == CONNECT or (not digits and asks_for_help_line(heard)):
         return "connect", ()
-    if digits == SPANISH or (language == "en" and not digits and asks_for_spanish(heard)):
+    if language == "en" and (digits == SPANISH or (not digits and asks_for_spanish(heard))):
         return "spanish", ()
+    if language == "es" and (digits == ENGLISH or (not digits and asks_for_english(heard))):
+        return "english", ()
     topics = topics_heard(directory, index, digits, heard)
     return ("answer", topics) if topics else ("miss", ())
 
@@ -290,8 +311,9 @@ def transcript(directory: Directory, index: Index, text: str, language: str | No
     step, topics = menu_step(directory, index, language, "", text)
     if step == "connect":
         turns += [("BOT", connecting(language))]
-    elif step == "spanish":
-        turns += [("BOT", greeting(directory, "es") + menu(directory, "es"))]
+    elif step in ("spanish", "english"):
+        other = "es" if step == "spanish" else "en"
+        turns += [("BOT", greeting(directory, other) + menu(directory, other))]
     elif step == "answer":
         turns += [("BOT", answer(directory, topics, language) + answer_options(language))]
     else:

@@ -143,8 +143,8 @@ def menu_choice():
     response = VoiceResponse()
     if step == "connect":
         _connect(response, snapshot, language)
-    elif step == "spanish":
-        language = "es"
+    elif step in ("spanish", "english"):
+        language = "es" if step == "spanish" else "en"
         response = _menu(snapshot, language, 0, speech.greeting(directory, language))
     elif step == "answer":
         response = _answer(snapshot, language, topics, 0)

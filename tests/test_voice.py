@@ -172,7 +172,9 @@ def test_a_spoken_answer_reads_numbers_in_the_sms_order(
 
 def test_spanish_after_9_the_whole_call_is_in_spanish(call):
     root = call.press(call.start(), "9")
-    assert languages(root) == {"es-MX"}
+    english = [say for say in root.iter("Say") if say.get("language") == "en-US"]
+    assert [say.text for say in english] == ["For English, press 9."]  # in English, for them
+    assert languages(root) == {"es-MX", "en-US"}
     assert root.find("Gather").get("language") == "es-MX"
     assert "lang=es" in root.find("Gather").get("action")
     text = said(root)
@@ -195,9 +197,41 @@ def test_spanish_after_9_the_whole_call_is_in_spanish(call):
 @pytest.mark.parametrize("words", ["español", "Spanish", "en espanol por favor", "ESPAÑOL"])
 def test_saying_spanish_in_the_english_menu_switches_to_spanish(call, words):
     root = call.speak(call.start(), words)
-    assert languages(root) == {"es-MX"}
+    assert root.find("Gather").get("language") == "es-MX"
+    assert languages(root) == {"es-MX", "en-US"}  # "For English, press 9." alone in English
     assert "Si estás en peligro, cuelga y llama al 9 1 1." in said(root)
     assert "lang=es" in root.find("Gather").get("action")
+
+
+@pytest.mark.parametrize(
+    "english",
+    [
+        ("press", "9"),
+        ("speak", "inglés"),
+        ("speak", "en ingles por favor"),
+        ("speak", "English please"),
+    ],
+)
+def test_9_or_asking_for_english_in_the_spanish_menu_goes_back_to_english(call, english):
+    """A caller who pressed 9 by mistake, or is asked to by the Spanish menu, gets English."""
+    spanish = call.press(call.start(), "9")
+    how, what = english
+    root = getattr(call, how)(spanish, what)
+    assert "If you are in danger, hang up and call 9 1 1." in said(root)
+    gather = root.find("Gather")
+    assert gather.get("language") == "en-US"
+    assert "lang=es" not in gather.get("action")
+    assert "Para español, marca 9." in said(gather)  # and back again
+    assert gather.get("hints").split(", ")[-2:] == ["español", "Spanish"]
+    assert languages(call.press(root, "2")) == {"en-US"}  # the answer too
+
+
+def test_the_spanish_menu_hints_at_english_and_a_topic_said_with_it_is_answered(call):
+    spanish = call.press(call.start(), "9")
+    assert spanish.find("Gather").get("hints").split(", ")[-2:] == ["inglés", "English"]
+    root = call.speak(spanish, "mi maestro de inglés me pega")
+    assert "Estos son los números para" in " ".join(said(root))
+    assert languages(root) == {"es-MX"}
 
 
 def test_a_topic_said_with_the_word_spanish_is_answered_not_switched(call):
@@ -401,7 +435,7 @@ def test_cli_ask_voice_shows_what_a_caller_hears(referrals_file, text, expect, l
     assert lines[0].startswith("BOT [en]: Hi.")
     said_after = lines[[n for n, line in enumerate(lines) if line.startswith("CALLER")][-1] + 1 :]
     assert any(expect in line for line in said_after)
-    spoken = [line for line in said_after if "Para español" not in line]
+    spoken = [line for line in said_after if not re.search("Para español|For English", line)]
     assert all(line.startswith(f"BOT [{language}]") for line in spoken)
     if expect.startswith("Sorry"):
         return
