@@ -90,7 +90,10 @@ def read_table(path: str | Path, topics: Collection[str] | None = None) -> list[
     try:
         data = Path(path).read_bytes()
     except OSError as error:
-        raise TableError(f"{path}: cannot be read: {error.strerror or error}") from None
+        raise TableError(
+            f"{path}: cannot be read ({error.strerror or error}): give the path of a table, "
+            "tab-separated, its first line naming the columns text, topics and language"
+        ) from None
     try:
         content = data.decode("utf-8-sig")  # with or without the mark some editors put first
     except UnicodeDecodeError as error:
@@ -99,8 +102,8 @@ def read_table(path: str | Path, topics: Collection[str] | None = None) -> list[
     reader = csv.reader(io.StringIO(content, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE)
     try:
         lines = [(reader.line_num, fields) for fields in reader]
-    except csv.Error as error:  # a NUL byte, say
-        raise TableError(f"{path}:{reader.line_num + 1}: is not a table: {error}") from None
+    except csv.Error as error:  # a field over csv's limit (128 KB), say
+        raise TableError(f"{path}:{reader.line_num}: is not a table: {error}") from None
     if not lines:
         raise TableError(f"{path}:1: the file is empty: its first line names the columns")
     header = [name.strip().lower() for name in lines[0][1]]
@@ -109,12 +112,14 @@ def read_table(path: str | Path, topics: Collection[str] | None = None) -> list[
             f"{path}:1: the first line must name the columns text, topics and language, "
             f"separated by tabs; it has no {', '.join(missing)} (found: {' | '.join(header)})"
         )
+    if twice := sorted({name for name in COLUMNS if header.count(name) > 1}):
+        raise TableError(f"{path}:1: the first line names {', '.join(twice)} twice")
     at = {name: header.index(name) for name in (*COLUMNS, "kind") if name in header}
     rows, problems = [], []
     for number, fields in lines[1:]:
         if not any(field.strip() for field in fields):
             continue  # a blank line
-        problem = _problem(fields, at, topics)
+        problem = _problem(fields, at, topics, len(header))
         if problem:
             problems.append(f"{path}:{number}: {problem}")
             continue
@@ -131,8 +136,15 @@ def read_table(path: str | Path, topics: Collection[str] | None = None) -> list[
     return rows
 
 
-def _problem(fields: list[str], at: dict[str, int], topics: Collection[str] | None) -> str:
+def _problem(
+    fields: list[str], at: dict[str, int], topics: Collection[str] | None, columns: int
+) -> str:
     """Return what is wrong with a table's row, or "" if nothing is."""
+    if sum(1 for field in fields[columns:] if field.strip()):
+        return (
+            f"{len(fields)} fields where the first line names {columns}: is there a tab inside "
+            "the text?"
+        )
     if len(fields) <= max(at[name] for name in COLUMNS):
         return (
             f"{len(fields)} field(s), too few for the first line's columns: separate the text, "

@@ -432,17 +432,19 @@ class Index:
             reasons.append(Reason(topic, keyword, why, denied.get(topic), example))
         return reasons
 
-    def explain_everyday(self, text: str) -> tuple[Why, tuple[str, float]] | None:
-        """Return why the model reads the text as about no topic, and the topic it would give
-        were the text about one (with that topic's chance then); None where the model does not
-        decide (no model, a topic's word, a short example word for word) or knows no n-gram
-        of the text."""
-        normal = normalize(text)
-        if self.model is None or normal in self.words or normal in self.exact:
+    def explain_everyday(self, text: str) -> tuple[Why, Why, float] | None:
+        """Return why the model gave the text no topic: what weighed for none (EVERYDAY's Why,
+        its score how sure the model is of none), the topic it leans to (that topic's Why) and
+        how sure it is of that topic were the text about one; None without a model, or for a
+        text of which the model knows no n-gram."""
+        if self.model is None:
             return None
-        read, _ = self.spelling.read(normal)
+        read, _ = self.spelling.read(normalize(text))
         best = self.model.best_topic(read)
-        return None if best is None else (self.model.explain(read, EVERYDAY), best)
+        if best is None:
+            return None
+        topic, chance = best
+        return self.model.explain(read, EVERYDAY), self.model.explain(read, topic), chance
 
 
 def examples(directory: Directory) -> list[Example]:

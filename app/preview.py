@@ -20,7 +20,7 @@ from .replies import (
     resource_order,
 )
 from .speech import transcript
-from .topic_model import Example, Why
+from .topic_model import SOME_POWER, Example, Why
 
 LANGUAGE_CHOICES = ("auto", *LANGUAGES)
 COMMANDS = OPT_OUT | OPT_IN | INFO
@@ -176,15 +176,17 @@ def why_lines(index: Index, text: str) -> list[str]:
         read = ", ".join(f"'{typo}' as '{word}'" for typo, word in fixes)
         lines.insert(0, f"spelling: the model read {read}")
     lines[:0] = read_as
-    if not any(reason.given for reason in reasons):
-        everyday = index.explain_everyday(text)
-        if everyday is not None:
-            lines.append(_everyday_line(*everyday))
     notes = bool(fixes) + bool(read_as)
-    return lines if len(lines) > notes else [*lines, NO_TOPIC]
-
-
-NO_TOPIC = "no topic: no keyword, and the model is sure of none"
+    if any(reason.given for reason in reasons):
+        return lines
+    # no topic: say what the model made of the text, if it knows any of it
+    denied = any(reason.denied for reason in reasons)
+    everyday = index.explain_everyday(text)
+    if everyday is not None:
+        return [*lines, _everyday_line(*everyday, denied=denied)]
+    keyword = "no keyword counts" if denied else "no keyword"
+    model = "no model (see check)" if index.model is None else "no word the examples know"
+    return lines if len(lines) > notes else [*lines, f"no topic: {keyword}, and {model}"]
 
 
 def _word_for_word(example: Example) -> str:
@@ -199,16 +201,25 @@ def _word_for_word(example: Example) -> str:
 NEARLY = 1 / 3
 
 
-def _everyday_line(why: Why, best: tuple[str, float]) -> str:
-    """Say why the model gave no topic: what weighed for none, and what it would give."""
-    line = f"no topic: no keyword, and the model is {why.score:.2f} sure the text is about none"
-    if why.grams:
-        line += "; it weighed " + ", ".join(why.grams)
-    if why.nearest:
-        nearest = "; ".join(f"'{e.text}' (line {e.line})" for e in why.nearest)
-        line += f"; nearest everyday examples: {nearest}"
-    topic, chance = best
-    return line + f"; were it about a topic, {chance:.2f} sure it is {topic}"
+def _everyday_line(everyday: Why, leaning: Why, chance: float, denied: bool) -> str:
+    """Say why the model gave no topic: how sure it is that the text is about some topic at all,
+    what weighed against that, and what the topic it leans to scored."""
+    some = 1.0 - everyday.score
+    line = (
+        f"no topic: {'no keyword counts' if denied else 'no keyword'}, and the model is "
+        f"{some:.2f} sure the text is about some topic"
+    )
+    if everyday.grams:
+        line += " (against: " + ", ".join(everyday.grams)
+        if everyday.nearest:
+            nearest = "; ".join(f"'{e.text}' (line {e.line})" for e in everyday.nearest)
+            line += f"; nearest everyday examples: {nearest}"
+        line += ")"
+    return line + (
+        f"; were it, {chance:.2f} sure it is {leaning.topic}: {leaning.topic} scores "
+        f"{some:.2f}^{SOME_POWER} x {chance:.2f} = {leaning.score:.2f} "
+        f"(needs {leaning.threshold:.2f})"
+    )
 
 
 def _model_line(reason: Reason) -> str:

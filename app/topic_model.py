@@ -539,7 +539,7 @@ class TopicModel:
         ]
         similar = self._similarity(index, values)
         own: dict[str, int] = {}  # the nearest examples, one per text (a file may repeat one)
-        for i in np.argsort(-similar).tolist():
+        for i in np.argsort(-similar, kind="stable").tolist():  # ties in the file's order
             if similar[i] <= 0 or len(own) == 2:
                 break
             if topic in (self.examples[i].topics or (EVERYDAY,)):
@@ -547,7 +547,8 @@ class TopicModel:
         return Why(
             topic,
             self._scores(index, values)[topic] if len(index) else 0.0,
-            self.thresholds.get(topic, 0.5),  # everyday has no threshold: it leans one way
+            # everyday has no threshold: `given` then says the model leans to no topic
+            self.thresholds[topic] if k else 0.5,
             tuple(dict.fromkeys(top))[:count],
             tuple(self.examples[i] for i in own.values()),
         )

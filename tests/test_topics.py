@@ -545,27 +545,32 @@ def test_eval_prints_each_topics_precision_and_recall(referrals_file, tmp_path):
 
 
 def test_why_says_what_made_the_model_give_no_topic(referrals_file):
-    """A coordinator looking at a miss sees the word that made it everyday, and the topic."""
-    result = run("ask", "--why", "lol can you hear me or not lol", "--path", str(referrals_file))
+    """A coordinator looking at a miss sees how sure the model was that the text is about some
+    topic, what weighed against it, and what the topic it leans to scored."""
+    result = run("ask", "--why", "i never ran away lol", "--path", str(referrals_file))
     assert "topics: none" in result.output
     why = next(line for line in result.output.splitlines() if line.startswith("why: no topic"))
-    assert re.fullmatch(
-        r"why: no topic: no keyword, and the model is (0\.[5-9]\d|1\.00) sure the text is "
-        r"about none; it weighed the word 'lol', .*; nearest everyday examples: "
-        r"'can u hear me lol' \(line 1141\); '[^']+' \(line \d+\); were it about a topic, "
-        r"0\.\d\d sure it is \w+",
+    found = re.fullmatch(
+        r"why: no topic: no keyword counts, and the model is (0\.\d\d) sure the text is about "
+        r"some topic \(against: the word 'lol'.*; nearest everyday examples: 'lol' \(line 1131\); "
+        r"'[^']+' \(line \d+\)\); were it, (0\.\d\d|1\.00) sure it is runaway: runaway scores "
+        r"(0\.\d\d)\^3 x (0\.\d\d|1\.00) = (0\.\d\d) \(needs 0\.30\)",
         why,
-    ), why
+    )
+    assert found, why
+    some, chance, again, chance_again, score = (float(x) for x in found.groups())
+    assert some == again < 0.5 and chance == chance_again > 0.5  # runaway, had it been topical
+    assert abs(score - some**3 * chance) <= 0.01 < 0.3
+    assert why.count("'lol'") == 2  # the word, and the file's 'lol' once, not at both its lines
     assert "a word starting 'lol'" not in why  # the word itself says it
-    # a text of no known n-gram, and a topic given, say nothing of the everyday question
     assert (
-        "why: no topic: no keyword, and the model is sure of none"
+        "no topic: no keyword, and no word the examples know"
         in run("ask", "--why", "zzzqqq", "--path", str(referrals_file)).output
     )
     assert (
-        "sure the text is about none"
+        "sure the text is about some topic"
         not in run("ask", "--why", "lol i ran away", "--path", str(referrals_file)).output
-    )
+    )  # a topic given: nothing to say of the first question
 
 
 def test_eval_names_each_bad_line_of_a_table_and_scores_nothing(referrals_file, tmp_path):
