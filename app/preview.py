@@ -197,7 +197,7 @@ def _word_for_word(example: Example) -> str:
 
 
 # A topic the model gives this share of its threshold is worth showing even when it is not given
-# (a share, not a score: the tenth round's thresholds run from 0.15 to 0.325).
+# (a share, not a score: the eleventh round's thresholds run from 0.15 to 0.3).
 NEARLY = 1 / 3
 
 

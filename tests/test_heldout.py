@@ -16,10 +16,10 @@ from conftest import SHIPPED
 TABLES = SHIPPED.parent.parent / "tests"
 HELD_OUT = TABLES / "heldout.tsv"
 PHRASINGS = TABLES / "phrasings.tsv"  # the first turn's table, which its keywords were tuned on
-RECALL_FLOOR = 0.85  # lowest today: abuse, 92.5 %
-PRECISION_FLOOR = 0.78  # lowest today: abuse, 83.1 % (docs/matching.md says why)
+RECALL_FLOOR = 0.85  # lowest today: abuse, 91.2 %
+PRECISION_FLOOR = 0.78  # lowest today: abuse, 83.0 % (docs/matching.md says why)
 EVERYDAY_FLOOR = 0.93  # today 96.7 %
-EXACT_FLOOR = 0.84  # today 88.0 %
+EXACT_FLOOR = 0.84  # today 88.2 %
 
 
 @pytest.fixture(scope="module")
@@ -57,5 +57,5 @@ def test_most_texts_get_exactly_their_topics_in_their_language(report):
 
 def test_the_older_phrasing_table_still_holds(shipped):
     report = evaluate(shipped[0], read_table(PHRASINGS), shipped[1])
-    assert report.exact >= 0.79 * report.texts  # today 88.1 %
+    assert report.exact >= 0.79 * report.texts  # today 89.1 %
     assert report.everyday_precision >= 0.90  # today 98.5 %
