@@ -112,7 +112,7 @@ def read_table(path: str | Path, topics: Collection[str] | None = None) -> list[
             f"{path}:1: the first line must name the columns text, topics and language, "
             f"separated by tabs; it has no {', '.join(missing)} (found: {' | '.join(header)})"
         )
-    if twice := sorted({name for name in COLUMNS if header.count(name) > 1}):
+    if twice := sorted({name for name in (*COLUMNS, "kind") if header.count(name) > 1}):
         raise TableError(f"{path}:1: the first line names {', '.join(twice)} twice")
     at = {name: header.index(name) for name in (*COLUMNS, "kind") if name in header}
     rows, problems = [], []

@@ -191,7 +191,8 @@ def why_lines(index: Index, text: str) -> list[str]:
 
 def _word_for_word(example: Example) -> str:
     return (
-        f"the text is, word for word, {example.name}'s example '{example.text}' (line "
+        f"the text is, word for word (case, accents, signs and repeated letters aside), "
+        f"{example.name}'s example '{example.text}' (line "
         f"{example.line}): a text this short is answered as its example is labelled"
     )
 
@@ -217,7 +218,7 @@ def _everyday_line(everyday: Why, leaning: Why, chance: float, denied: bool) -> 
         line += ")"
     return line + (
         f"; were it, {chance:.2f} sure it is {leaning.topic}: {leaning.topic} scores "
-        f"{some:.2f}^{SOME_POWER} x {chance:.2f} = {leaning.score:.2f} "
+        f"{some:.3f}^{SOME_POWER} x {chance:.3f} = {leaning.score:.3f} "
         f"(needs {leaning.threshold:.2f})"
     )
 

@@ -18,7 +18,12 @@ DIAL_TIMEOUT = 30  # seconds the Help Line rings before Twilio reports no-answer
 # Said in the English menu, they switch the call to Spanish (accents folded by `normalize`).
 SPANISH_WORDS = frozenset({"espanol", "spanish"})
 # What else a caller asking for Spanish says: "en español por favor", "Spanish please".
-ASKING_WORDS = frozenset("en in por favor please i want to speak hablar quiero yo the a".split())
+ASKING_WORDS = frozenset(
+    "en in por favor please i want to speak speaks hablar hablo hablas habla quiero yo the a do "
+    "you can only solo".split()
+)
+# Said with a language, they ask for the other one: "no hablo español", "i dont speak english".
+NOT_WORDS = frozenset("no dont not cant".split())
 SPANISH_HINTS = ["español", "Spanish"]
 # Said in the Spanish menu, they switch the call back to English ("en inglés por favor").
 ENGLISH_WORDS = frozenset({"ingles", "english"})
@@ -169,20 +174,28 @@ def hints(directory: Directory, language: str) -> str:
 def asks_for_spanish(heard: str) -> bool:
     """Tell whether a spoken answer to the English menu asks for Spanish ("español", "Spanish").
 
-    Only a request for Spanish and nothing more: "my Spanish teacher hits me" is about a topic.
+    Only a request for Spanish and nothing more ("no hablo inglés" is one): "my Spanish teacher
+    hits me" is about a topic.
     """
-    return _asks_for(heard, SPANISH_WORDS)
+    return _asks_for(heard, SPANISH_WORDS) or _asks_for(heard, ENGLISH_WORDS, negated=True)
 
 
 def asks_for_english(heard: str) -> bool:
-    """Tell whether a spoken answer to the Spanish menu asks for English ("inglés", "English"),
-    and nothing more: "mi maestro de inglés me pega" is about a topic."""
-    return _asks_for(heard, ENGLISH_WORDS)
+    """Tell whether a spoken answer to the Spanish menu asks for English ("inglés", "English",
+    "no hablo español"), and nothing more: "mi maestro de inglés me pega" is about a topic."""
+    return _asks_for(heard, ENGLISH_WORDS) or _asks_for(heard, SPANISH_WORDS, negated=True)
 
 
-def _asks_for(heard: str, language_words: frozenset[str]) -> bool:
+def _asks_for(heard: str, language_words: frozenset[str], negated: bool = False) -> bool:
+    """Tell whether `heard` names a language of `language_words` with only asking words around
+    it, and a "no" among them if `negated` (and none if not)."""
     words = set(normalize(heard).split())
-    return bool(words & language_words) and words <= language_words | ASKING_WORDS
+    nots = words & NOT_WORDS
+    return (
+        bool(words & language_words)
+        and bool(nots) == negated
+        and words <= language_words | ASKING_WORDS | nots
+    )
 
 
 def asks_for_help_line(heard: str) -> bool:
@@ -302,7 +315,7 @@ def transcript(directory: Directory, index: Index, text: str, language: str | No
 
     The call is in `language`, or else in the language `text` is in (pressing 9 for Spanish).
     """
-    language = language or index.match(text).language
+    language = language or ("es" if asks_for_english(text) else index.match(text).language)
     turns = [("BOT", greeting(directory, "en") + menu(directory, "en"))]
     if language == "es":
         turns += [("CALLER", f"(presses {SPANISH})")]

@@ -430,7 +430,9 @@ def _explain(error: jsonschema.ValidationError) -> str:
     if error.validator == "pattern" and field == "id":
         return f"'{value}' is not a usable id: use lower-case letters, digits and _"
     if error.validator in ("minimum", "maximum") and field == "ivr_digit":
-        return f"{value} cannot be a menu key: use 1 to 8 (0 is the Help Line, 9 is Spanish)"
+        return (
+            f"{value} cannot be a menu key: use 1 to 8 (0 is the Help Line, 9 the other language)"
+        )
     if error.absolute_path and error.absolute_path[0] == "several":
         return _explain_several(error, field, value)
     if error.validator == "pattern" and error.absolute_path and "word" in error.absolute_path:

@@ -217,7 +217,8 @@ def test_a_short_example_is_answered_as_staff_labelled_it(referrals_file, signed
     result = run("ask", "--why", "cant do this tonight", "--path", str(referrals_file))
     assert "topics: none" in result.output, result.output
     assert (
-        "why: no topic: the text is, word for word, everyday's example 'cant do this tonight'"
+        "why: no topic: the text is, word for word (case, accents, signs and repeated letters "
+        "aside), everyday's example 'cant do this tonight'"
     ) in result.output
 
 
@@ -554,13 +555,14 @@ def test_why_says_what_made_the_model_give_no_topic(referrals_file):
         r"why: no topic: no keyword counts, and the model is (0\.\d\d) sure the text is about "
         r"some topic \(against: the word 'lol'.*; nearest everyday examples: 'lol' \(line 1131\); "
         r"'[^']+' \(line \d+\)\); were it, (0\.\d\d|1\.00) sure it is runaway: runaway scores "
-        r"(0\.\d\d)\^3 x (0\.\d\d|1\.00) = (0\.\d\d) \(needs 0\.30\)",
+        r"(0\.\d{3})\^3 x (0\.\d{3}|1\.000) = (0\.\d{3}) \(needs 0\.30\)",
         why,
     )
     assert found, why
     some, chance, again, chance_again, score = (float(x) for x in found.groups())
-    assert some == again < 0.5 and chance == chance_again > 0.5  # runaway, had it been topical
-    assert abs(score - some**3 * chance) <= 0.01 < 0.3
+    assert abs(some - again) <= 0.005 and abs(chance - chance_again) <= 0.005
+    assert again < 0.5 < chance_again  # runaway, had it been about some topic
+    assert abs(score - again**3 * chance_again) <= 0.002 and score < 0.3
     assert why.count("'lol'") == 2  # the word, and the file's 'lol' once, not at both its lines
     assert "a word starting 'lol'" not in why  # the word itself says it
     assert (

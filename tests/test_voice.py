@@ -194,7 +194,9 @@ def test_spanish_after_9_the_whole_call_is_in_spanish(call):
     assert languages(sorry) == {"es-MX"}
 
 
-@pytest.mark.parametrize("words", ["español", "Spanish", "en espanol por favor", "ESPAÑOL"])
+@pytest.mark.parametrize(
+    "words", ["español", "Spanish", "en espanol por favor", "ESPAÑOL", "no hablo inglés"]
+)
 def test_saying_spanish_in_the_english_menu_switches_to_spanish(call, words):
     root = call.speak(call.start(), words)
     assert root.find("Gather").get("language") == "es-MX"
@@ -210,6 +212,9 @@ def test_saying_spanish_in_the_english_menu_switches_to_spanish(call, words):
         ("speak", "inglés"),
         ("speak", "en ingles por favor"),
         ("speak", "English please"),
+        ("speak", "¿hablas inglés?"),
+        ("speak", "no hablo español"),
+        ("speak", "I don't speak Spanish"),
     ],
 )
 def test_9_or_asking_for_english_in_the_spanish_menu_goes_back_to_english(call, english):
@@ -230,8 +235,22 @@ def test_the_spanish_menu_hints_at_english_and_a_topic_said_with_it_is_answered(
     spanish = call.press(call.start(), "9")
     assert spanish.find("Gather").get("hints").split(", ")[-2:] == ["inglés", "English"]
     root = call.speak(spanish, "mi maestro de inglés me pega")
-    assert "Estos son los números para" in " ".join(said(root))
+    assert "Estos son los números para abuso o maltrato." in said(root)
     assert languages(root) == {"es-MX"}
+
+
+def test_cli_ask_voice_walks_a_caller_back_to_english(referrals_file):
+    result = CliRunner().invoke(
+        main, ["ask", "--voice", "en inglés por favor", "--path", str(referrals_file)]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    said_after = lines[[n for n, line in enumerate(lines) if line.startswith("CALLER")][-1] + 1 :]
+    assert (
+        said_after[0]
+        == "BOT [en]: Hi. This is the L.A. County Department of Mental Health referral line."
+    )
+    assert "BOT [es]: Para español, marca 9." in said_after
 
 
 def test_a_topic_said_with_the_word_spanish_is_answered_not_switched(call):
