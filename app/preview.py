@@ -213,8 +213,7 @@ def _everyday_line(everyday: Why, leaning: Why, chance: float, denied: bool) -> 
     if everyday.grams:
         line += " (against: " + ", ".join(everyday.grams)
         if everyday.nearest:
-            nearest = "; ".join(f"'{e.text}' (line {e.line})" for e in everyday.nearest)
-            line += f"; nearest everyday examples: {nearest}"
+            line += f"; nearest everyday examples: {_listed(everyday.nearest)}"
         line += ")"
     return line + (
         f"; were it, {chance:.2f} sure it is {leaning.topic}: {leaning.topic} scores "
@@ -232,6 +231,9 @@ def _model_line(reason: Reason) -> str:
     if why.grams:
         line += "; it weighed " + ", ".join(why.grams)
     if why.nearest:
-        nearest = "; ".join(f"'{e.text}' (line {e.line})" for e in why.nearest)
-        line += f"; nearest examples: {nearest}"
+        line += f"; nearest examples: {_listed(why.nearest)}"
     return line
+
+
+def _listed(examples: tuple[Example, ...]) -> str:
+    return "; ".join(f"'{e.text}' (line {e.line})" for e in examples)
