@@ -432,19 +432,16 @@ class Index:
             reasons.append(Reason(topic, keyword, why, denied.get(topic), example))
         return reasons
 
-    def explain_everyday(self, text: str) -> tuple[Why, Why, float] | None:
+    def explain_everyday(self, text: str) -> tuple[Why, str, float] | None:
         """Return why the model gave the text no topic: what weighed for none (EVERYDAY's Why,
-        its score how sure the model is of none), the topic it leans to (that topic's Why) and
-        how sure it is of that topic were the text about one; None without a model, or for a
-        text of which the model knows no n-gram."""
+        its score how sure the model is of none), the topic it leans to, and how sure it is of
+        that topic were the text about one; None without a model, or for a text of which the
+        model knows no n-gram."""
         if self.model is None:
             return None
         read, _ = self.spelling.read(normalize(text))
         best = self.model.best_topic(read)
-        if best is None:
-            return None
-        topic, chance = best
-        return self.model.explain(read, EVERYDAY), self.model.explain(read, topic), chance
+        return None if best is None else (self.model.explain(read, EVERYDAY), *best)
 
 
 def examples(directory: Directory) -> list[Example]:

@@ -183,7 +183,9 @@ def why_lines(index: Index, text: str) -> list[str]:
     denied = any(reason.denied for reason in reasons)
     everyday = index.explain_everyday(text)
     if everyday is not None:
-        return [*lines, _everyday_line(*everyday, denied=denied)]
+        why, topic, chance = everyday
+        leaning = next(reason.model for reason in reasons if reason.topic == topic)  # explained
+        return [*lines, _everyday_line(why, leaning, chance, denied=denied)]
     keyword = "no keyword counts" if denied else "no keyword"
     model = "no model (see check)" if index.model is None else "no word the examples know"
     return lines if len(lines) > notes else [*lines, f"no topic: {keyword}, and {model}"]
