@@ -342,7 +342,7 @@ class TopicModel:
         from scipy.sparse import csr_matrix
 
         numbers: dict[str, int] = {}  # every word's n-gram, numbered as first seen
-        words = list(dict.fromkeys(word for normal in normal_texts for word in normal.split()))
+        words = list(dict.fromkeys(" ".join(normal_texts).split()))  # in order first seen
         word_id = {word: i for i, word in enumerate(words)}
         split = [[numbers.setdefault(g, len(numbers)) for g in word_features(w)] for w in words]
         sizes = np.array([len(grams) for grams in split], dtype=np.intp)  # n-grams per word
@@ -364,9 +364,13 @@ class TopicModel:
         rows = np.concatenate([np.repeat(example_of, lengths), runs_found.rows])
         grams = np.concatenate([letters[at], len(numbers) + runs_found.numbers])
         total = len(numbers) + runs_found.count
-        # every (example, n-gram) once, with how often the n-gram is in the example
-        cells, tf = np.unique(rows * total + grams, return_counts=True)
-        rows, grams = np.divmod(cells, total)
+        # every (example, n-gram) once, with how often the n-gram is in the example, in order:
+        # scipy sums the repeats row by row, a quarter of the time of np.unique's one sort
+        counted = csr_matrix(
+            (np.ones(len(rows), dtype=np.int32), (rows, grams)), shape=(len(normal_texts), total)
+        )
+        tf, grams = counted.data, counted.indices
+        rows = np.repeat(np.arange(len(normal_texts)), np.diff(counted.indptr))
         found_in = np.bincount(grams, minlength=total)
         learned = np.flatnonzero(found_in >= MIN_DF)
         if not len(learned):
