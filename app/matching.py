@@ -405,7 +405,7 @@ class Index:
                 example.language,
             )
         if self.model is not None:
-            topics, spanish = self.model.read(self.spelling.read(normal)[0])
+            topics, spanish = self.model.read(self.spelling.read(normal)[0], alone=not found)
             found |= topics
             if votes["es"] == votes["en"] and spanish:  # no word of the lists, or as many of
                 votes["es"] += 1  # each: the examples' n-grams decide
@@ -425,7 +425,7 @@ class Index:
             if word and word[0] == topic:
                 keyword = text.strip()
             why = (
-                self.model.explain(read, topic)
+                self.model.explain(read, topic, alone=not keywords)
                 if self.model and topic in self.model.topics and not word  # a word decides alone
                 else None
             )

@@ -20,7 +20,7 @@ from .replies import (
     resource_order,
 )
 from .speech import transcript
-from .topic_model import SOME_POWER, Example, Why
+from .topic_model import LONE_SHARE, LONE_SOME, SOME_POWER, Example, Why
 
 LANGUAGE_CHOICES = ("auto", *LANGUAGES)
 COMMANDS = OPT_OUT | OPT_IN | INFO
@@ -217,19 +217,25 @@ def _everyday_line(everyday: Why, leaning: Why, chance: float, denied: bool) -> 
         if everyday.nearest:
             line += f"; nearest everyday examples: {_listed(everyday.nearest)}"
         line += ")"
+    needs = f"needs {leaning.threshold:.2f}"
+    if some >= LONE_SOME:  # the likeliest topic would have been given at a share of it
+        needs += f", or {LONE_SHARE * leaning.threshold:.2f} as the likeliest topic"
     return line + (
         f"; were it, {chance:.2f} sure it is {leaning.topic}: {leaning.topic} scores "
-        f"{some:.3f}^{SOME_POWER} x {chance:.3f} = {leaning.score:.3f} "
-        f"(needs {leaning.threshold:.2f})"
+        f"{some:.3f}^{SOME_POWER} x {chance:.3f} = {leaning.score:.3f} ({needs})"
     )
 
 
 def _model_line(reason: Reason) -> str:
     why = reason.model
     verdict = "yes" if why.given else "no"
-    line = (
-        f"{reason.topic}: {verdict}, the model gives it {why.score:.2f} (needs {why.threshold:.2f})"
-    )
+    needs = f"needs {why.threshold:.2f}"
+    if why.alone is not None:
+        needs += (
+            f", or {LONE_SHARE * why.threshold:.2f} as the likeliest topic of a text the model "
+            f"is {why.alone:.2f} sure is about some topic and gives no other"
+        )
+    line = f"{reason.topic}: {verdict}, the model gives it {why.score:.2f} ({needs})"
     if why.grams:
         line += "; it weighed " + ", ".join(why.grams)
     if why.nearest:

@@ -575,6 +575,35 @@ def test_why_says_what_made_the_model_give_no_topic(referrals_file):
     )  # a topic given: nothing to say of the first question
 
 
+def test_a_text_the_model_is_sure_needs_help_gets_its_likeliest_topic(signed_post, referrals_file):
+    """No topic reaches its threshold, but the model is sure the text is about one: the text gets
+    the topic nearest its threshold, if at half of it, and --why says so."""
+    text = "where do i sleep"  # no keyword; the fixture's model: runaway 0.2 of the 0.3 it needs
+    assert SAFELINE in text_reply(signed_post, text)
+    result = run("ask", "--why", text, "--path", str(referrals_file))
+    assert "topics: runaway" in result.output
+    why = next(line for line in result.output.splitlines() if line.startswith("why: runaway"))
+    found = re.match(
+        r"why: runaway: yes, the model gives it (0\.\d\d) \(needs 0\.30, or 0\.15 as the "
+        r"likeliest topic of a text the model is (0\.\d\d|1\.00) sure is about some topic and "
+        r"gives no other\)",
+        why,
+    )
+    assert found, why
+    score, some = (float(x) for x in found.groups())
+    assert 0.15 <= score < 0.3 and some >= 0.9
+    # a text a keyword gives a topic is not about nothing: the model adds no likeliest topic
+    result = run("ask", "--why", "i have no place to go tonight", "--path", str(referrals_file))
+    assert "topics: runaway\n" in result.output, result.output
+    assert "likeliest topic" not in result.output
+    # sure of some topic, but no topic at half its threshold: none, and --why says what it needed
+    result = run("ask", "--why", "can i stay somewhere tonight", "--path", str(referrals_file))
+    assert "topics: none" in result.output
+    assert re.search(
+        r"were it, .* \(needs 0\.30, or 0\.15 as the likeliest topic\)$", result.output, re.M
+    ), result.output
+
+
 def test_eval_names_each_bad_line_of_a_table_and_scores_nothing(referrals_file, tmp_path):
     """A misspelt or comma-joined topic would count as a miss: eval refuses the table."""
     table = tmp_path / "table.tsv"
