@@ -149,7 +149,7 @@ def evaluate_tables(tables: tuple[str, ...], path: str | None, misses: bool) -> 
 def tune(path: str | None, precision: float) -> None:
     """Suggest each topic's `threshold`, by cross-validation on the file's own examples."""
     from .matching import examples, normalize
-    from .topic_model import held_out_scores, suggest_threshold
+    from .topic_model import LONE_SHARE, LONE_SOME, held_out_scores, suggest_threshold
 
     directory = _load(_path(path))
     if build_index(directory).model is None:
@@ -169,3 +169,8 @@ def tune(path: str | None, precision: float) -> None:
             f"{topic.id}: threshold: {threshold:.3g}  (on examples held out: precision "
             f"{reached:.1%}, recall {recall:.1%}; now {topic.threshold or 'default'})"
         )
+    click.echo(
+        f"(Not counted: a text no keyword or threshold gives a topic, which the model is "
+        f"{LONE_SOME:g} sure is about one, gets the topic that scores highest if it reaches "
+        f"{LONE_SHARE:g} of its threshold.)"
+    )

@@ -441,7 +441,7 @@ class Index:
             return None
         read, _ = self.spelling.read(normalize(text))
         best = self.model.best_topic(read)
-        return None if best is None else (self.model.explain(read, EVERYDAY), *best)
+        return None if best is None else (self.model.explain(read, EVERYDAY, alone=True), *best)
 
 
 def examples(directory: Directory) -> list[Example]:

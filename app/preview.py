@@ -228,14 +228,19 @@ def _everyday_line(everyday: Why, leaning: Why, chance: float, denied: bool) -> 
 
 def _model_line(reason: Reason) -> str:
     why = reason.model
-    verdict = "yes" if why.given else "no"
-    needs = f"needs {why.threshold:.2f}"
     if why.alone is not None:
-        needs += (
-            f", or {LONE_SHARE * why.threshold:.2f} as the likeliest topic of a text the model "
-            f"is {why.alone:.2f} sure is about some topic and gives no other"
+        line = (
+            f"{reason.topic}: yes, as the likeliest topic: the model gives it {why.score:.2f}, "
+            f"under the {why.threshold:.2f} it needs, but is {why.alone:.2f} sure the text is "
+            f"about some topic and gives it no other, and {reason.topic} scores highest, at "
+            f"least half its threshold ({LONE_SHARE * why.threshold:.2f})"
         )
-    line = f"{reason.topic}: {verdict}, the model gives it {why.score:.2f} ({needs})"
+    else:
+        verdict = "yes" if why.given else "no"
+        line = (
+            f"{reason.topic}: {verdict}, the model gives it {why.score:.2f} "
+            f"(needs {why.threshold:.2f})"
+        )
     if why.grams:
         line += "; it weighed " + ", ".join(why.grams)
     if why.nearest:

@@ -39,7 +39,7 @@ NB_SMOOTHING = 0.05
 # given a topic), and fits a third faster.
 TOLERANCE = 0.3
 # A text the model is at least LONE_SOME sure is about some topic, yet gives no topic, gets the
-# topic whose score is the largest share of its threshold, if that share is at least LONE_SHARE.
+# topic that scores highest, if its score is at least LONE_SHARE of its threshold.
 # Such a text is mostly split between two topics whose examples share its words ("i dont have a
 # safe place to sleep tonight": runaway 0.23 and basic needs 0.24, each needing 0.3), and the
 # bot answered it as if it were about nothing. On six development tables held out in turn:
@@ -520,23 +520,25 @@ class TopicModel:
         found[EVERYDAY] = 1.0 - float(some)
         return found
 
-    def _given(self, scores: dict[str, float], alone: bool = True) -> tuple[set[str], str | None]:
-        """Return the topics given by their scores (see _scores), and the topic given alone as
-        the likeliest of a text the model is sure is about some topic (see LONE_SOME), if any
-        and if `alone` (a text a keyword gives a topic is not about nothing)."""
+    def _given(self, scores: dict[str, float], alone: bool) -> tuple[set[str], str | None]:
+        """Return the topics given by their scores (see _scores), and the topic given as the
+        likeliest of a text the model is sure is about some topic (see LONE_SOME), if any.
+
+        `alone`: no keyword gives the text a topic (a text one does is not about nothing).
+        """
         given = {t for t in self.topics if scores[t] >= self.thresholds[t]}
         if given or not alone or 1.0 - scores[EVERYDAY] < LONE_SOME:
             return given, None
-        likeliest = max(self.topics, key=lambda t: scores[t] / self.thresholds[t])
+        likeliest = max(self.topics, key=scores.__getitem__)
         if scores[likeliest] < LONE_SHARE * self.thresholds[likeliest]:
             return given, None
         return {likeliest}, likeliest
 
-    def read(self, normal: str, alone: bool = True) -> tuple[set[str], bool]:
+    def read(self, normal: str, *, alone: bool) -> tuple[set[str], bool]:
         """Return the topics the model gives the text, and whether it leans Spanish.
 
-        `alone`: the text has no topic but the model's, so the model gives its likeliest topic
-        to a text it is sure is about some topic (see LONE_SOME).
+        `alone`: no keyword gives the text a topic, so the model gives its likeliest topic to a
+        text it is sure is about some topic but gives none (see LONE_SOME).
         """
         index, values = self._vector(normal)
         if not len(index):
@@ -546,11 +548,7 @@ class TopicModel:
         spanish = len(odds) >= SPANISH_GRAMS and float(odds.sum()) / len(odds) >= SPANISH_ODDS
         return given, spanish
 
-    def topics_of(self, normal: str) -> set[str]:
-        """Return the topics the model gives the text."""
-        return self.read(normal)[0]
-
-    def explain(self, normal: str, topic: str, count: int = 3, alone: bool = True) -> Why:
+    def explain(self, normal: str, topic: str, count: int = 3, *, alone: bool) -> Why:
         """Return what weighed for `topic` in the text, and the topic's nearest examples
         (`alone` as for read).
 
@@ -579,7 +577,7 @@ class TopicModel:
             if topic in (self.examples[i].topics or (EVERYDAY,)):
                 own.setdefault(self.examples[i].text, i)
         scores = self._scores(index, values) if len(index) else None
-        alone = scores is not None and k and self._given(scores, alone)[1] == topic
+        likeliest = scores is not None and k and self._given(scores, alone)[1] == topic
         return Why(
             topic,
             scores[topic] if scores is not None else 0.0,
@@ -587,7 +585,7 @@ class TopicModel:
             self.thresholds[topic] if k else 0.5,
             tuple(dict.fromkeys(top))[:count],
             tuple(self.examples[i] for i in own.values()),
-            1.0 - scores[EVERYDAY] if alone else None,
+            1.0 - scores[EVERYDAY] if likeliest else None,
         )
 
     def best_topic(self, normal: str) -> tuple[str, float] | None:

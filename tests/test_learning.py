@@ -28,7 +28,7 @@ def test_a_model_learned_apart_is_the_model_learned_here(caplog):
     assert apart.model.names == here.model.names
     assert (apart.model.weights == here.model.weights).all()
     assert apart.model.examples == here.model.examples  # the caller's, for nearest examples
-    assert apart.model.explain("my uncle does things to me", "abuse").nearest
+    assert apart.model.explain("my uncle does things to me", "abuse", alone=True).nearest
     assert apart.match(MODEL_ABUSE) == here.match(MODEL_ABUSE)
     assert "abuse" in apart.match(MODEL_ABUSE).topics
     assert "could not learn" not in caplog.text

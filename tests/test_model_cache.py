@@ -87,7 +87,9 @@ def test_a_restart_reads_the_model_it_learned_instead_of_learning_again(
     one, other = model(first), model(again)
     for text in MODEL_ONLY:
         assert other.scores(text) == one.scores(text)
-        assert other.explain(text, "abuse") == one.explain(text, "abuse")  # the nearest examples
+        assert other.explain(text, "abuse", alone=True) == one.explain(
+            text, "abuse", alone=True
+        )  # the nearest examples
     assert other.examples == one.examples
 
 
@@ -158,7 +160,7 @@ def test_whatever_learning_reads_is_in_the_fingerprint(
     assert "could not learn the topic model apart" in caplog.text
     assert "topic model read from" not in caplog.text
     assert "cannot be used" not in caplog.text
-    assert "abuse" in model(served).topics_of(MODEL_ONLY[0])
+    assert "abuse" in model(served).read(MODEL_ONLY[0], alone=False)[0]
 
 
 def test_a_threshold_edit_applies_to_the_kept_model(referrals_file, tmp_path, monkeypatch, caplog):
@@ -175,7 +177,9 @@ def test_a_threshold_edit_applies_to_the_kept_model(referrals_file, tmp_path, mo
     assert "cannot be used" not in caplog.text
     assert model(again).thresholds["abuse"] == 0.95
     assert model(first).thresholds["abuse"] != 0.95
-    before, after = (model(app).explain(MODEL_ONLY[0], "abuse") for app in (first, again))
+    before, after = (
+        model(app).explain(MODEL_ONLY[0], "abuse", alone=True) for app in (first, again)
+    )
     assert before.given and before.alone is None  # past its threshold
     # under the new one: given only as the likeliest topic of a text surely about one
     assert after.score == before.score < 0.95 and after.alone is not None
@@ -240,7 +244,7 @@ def test_a_model_kept_where_others_can_write_is_never_read(
     assert "no topic model kept" not in caplog.text  # the folder is the reason, not a miss
     assert "could not learn the topic model apart" in caplog.text
     assert "topic model read from" not in caplog.text
-    assert "abuse" in model(served).topics_of(MODEL_ONLY[0])
+    assert "abuse" in model(served).read(MODEL_ONLY[0], alone=False)[0]
 
 
 def test_a_model_that_cannot_be_kept_still_serves(referrals_file, tmp_path, monkeypatch, caplog):
@@ -254,7 +258,7 @@ def test_a_model_that_cannot_be_kept_still_serves(referrals_file, tmp_path, monk
     assert "MemoryError" in caplog.text
     assert kept(state) == []
     assert not [name for name in os.listdir(state) if name.startswith(".saving")]
-    assert "abuse" in model(served).topics_of(MODEL_ONLY[0])
+    assert "abuse" in model(served).read(MODEL_ONLY[0], alone=False)[0]
 
 
 def test_state_files_keep_their_names_from_release_to_release(tmp_path):

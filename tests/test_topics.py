@@ -497,7 +497,7 @@ def test_the_nearest_examples_are_the_topics_most_like_the_text():
     for text in probes:
         cosine = (matrix @ vectorizer.transform([normalize(text)]).T).toarray().ravel()
         for topic in model.topics:
-            nearest = model.explain(normalize(text), topic).nearest
+            nearest = model.explain(normalize(text), topic, alone=True).nearest
             own = [c for c, e in zip(cosine, given, strict=True) if topic in e.topics and c > 0]
             best = sorted(own, reverse=True)[:2]
             got = [cosine[given.index(example)] for example in nearest]
@@ -584,9 +584,9 @@ def test_a_text_the_model_is_sure_needs_help_gets_its_likeliest_topic(signed_pos
     assert "topics: runaway" in result.output
     why = next(line for line in result.output.splitlines() if line.startswith("why: runaway"))
     found = re.match(
-        r"why: runaway: yes, the model gives it (0\.\d\d) \(needs 0\.30, or 0\.15 as the "
-        r"likeliest topic of a text the model is (0\.\d\d|1\.00) sure is about some topic and "
-        r"gives no other\)",
+        r"why: runaway: yes, as the likeliest topic: the model gives it (0\.\d\d), under the "
+        r"0\.30 it needs, but is (0\.\d\d|1\.00) sure the text is about some topic and gives "
+        r"it no other, and runaway scores highest, at least half its threshold \(0\.15\)",
         why,
     )
     assert found, why
@@ -602,6 +602,28 @@ def test_a_text_the_model_is_sure_needs_help_gets_its_likeliest_topic(signed_pos
     assert re.search(
         r"were it, .* \(needs 0\.30, or 0\.15 as the likeliest topic\)$", result.output, re.M
     ), result.output
+
+
+def test_the_likeliest_topic_is_the_highest_score_of_a_text_the_model_is_sure_of(
+    signed_post, referrals_file, app
+):
+    """The likeliest topic is the one that scores highest, whatever its threshold; and a text
+    the model is less than 0.9 sure is about some topic gets none, however near its threshold."""
+    edit(referrals_file, "  - id: basic_needs\n", "  - id: basic_needs\n    threshold: 0.05\n")
+    edit(referrals_file, "  - id: abuse\n", "  - id: abuse\n    threshold: 0.1\n")
+    app.extensions["referrals"].refresh()
+    # runaway scores about 0.2 (needs 0.3), basic needs about 0.035 (needs 0.05): nearer its own
+    result = run("ask", "--why", "where do i sleep", "--path", str(referrals_file))
+    assert "topics: runaway\n" in result.output, result.output
+    assert "why: runaway: yes, as the likeliest topic" in result.output
+    # 0.88 sure of some topic; abuse scores about 0.06, over half the 0.1 it needs
+    result = run("ask", "--why", "i left", "--path", str(referrals_file))
+    assert "topics: none" in result.output, result.output
+    why = next(line for line in result.output.splitlines() if line.startswith("why: no topic"))
+    some = float(re.search(r"the model is (0\.\d\d) sure", why).group(1))
+    leaning = re.search(r"= (0\.\d{3}) \(needs 0\.10\)$", why)
+    assert some < 0.9 and leaning and float(leaning.group(1)) >= 0.05, why
+    assert ABUSE_LINE not in text_reply(signed_post, "i left")
 
 
 def test_eval_names_each_bad_line_of_a_table_and_scores_nothing(referrals_file, tmp_path):
