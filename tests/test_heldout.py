@@ -16,10 +16,10 @@ from conftest import SHIPPED
 TABLES = SHIPPED.parent.parent / "tests"
 HELD_OUT = TABLES / "heldout.tsv"
 PHRASINGS = TABLES / "phrasings.tsv"  # the first turn's table, which its keywords were tuned on
-RECALL_FLOOR = 0.85  # lowest today: abuse, 91.2 %
-PRECISION_FLOOR = 0.78  # lowest today: abuse, 83.0 % (docs/matching.md says why)
-EVERYDAY_FLOOR = 0.93  # today 96.7 %
-EXACT_FLOOR = 0.84  # today 88.2 %
+RECALL_FLOOR = 0.85  # lowest today: runaway, 93.9 %
+PRECISION_FLOOR = 0.78  # lowest today: abuse, 81.9 % (docs/matching.md says why)
+EVERYDAY_FLOOR = 0.93  # today 96.1 %
+EXACT_FLOOR = 0.84  # today 89.0 %
 
 
 @pytest.fixture(scope="module")
