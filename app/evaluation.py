@@ -140,7 +140,7 @@ def _problem(
     fields: list[str], at: dict[str, int], topics: Collection[str] | None, columns: int
 ) -> str:
     """Return what is wrong with a table's row, or "" if nothing is."""
-    if sum(1 for field in fields[columns:] if field.strip()):
+    if any(field.strip() for field in fields[columns:]):
         return (
             f"{len(fields)} fields where the first line names {columns}: is there a tab inside "
             "the text?"
