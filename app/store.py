@@ -9,6 +9,7 @@ started by its first request. A text never waits for a build.
 import hashlib
 import logging
 import os
+import pickle
 import threading
 import time
 from dataclasses import dataclass, field
@@ -64,6 +65,20 @@ def _stamp(info: os.stat_result) -> Stamp:
     return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
+def _load(raw: bytes, filename: str) -> Directory:
+    """Return the directory of a file's bytes (or raise DirectoryError), copied in one go.
+
+    Parsing leaves the directory's strings (60,000 with the shipped file's examples) scattered
+    among the parser's freed nodes: the memory between them cannot be given back, and every
+    worker forked from the master holds it. Its copy, made once the original is gone, lies
+    together, and what the parser used can be given back (gunicorn.conf.py trims before each
+    fork). Measured on each worker under gunicorn: 142.9 -> 134.3 MB with the shipped file,
+    156.9 -> 145.1 MB with make bench's 100x file, for 0.09 s a load.
+    """
+    packed = pickle.dumps(load_bytes(raw, filename), pickle.HIGHEST_PROTOCOL)
+    return pickle.loads(packed)  # the parser's objects and the original are freed by now
+
+
 def _build(
     raw: bytes,
     filename: str,
@@ -81,7 +96,7 @@ def _build(
     """
     learner = Learner(give_up_if_stopped=reloading, cache=cache) if learn_apart else None
     try:
-        directory = load_bytes(raw, filename)
+        directory = _load(raw, filename)
         index = build_index(directory, learner)
     except (DirectoryError, LearningStopped):
         raise
