@@ -277,15 +277,12 @@ class TopicModel:
         """Return what was learned as plain arrays (no objects: nothing that needs pickle), from
         which `from_arrays` makes the same model again. The examples and thresholds are not in
         them: they come from the file each time."""
-        lengths = [len(self.known_words[word]) for word in self.words]
         return {
             **_packed("singles", self.singles),
             **_packed("words", self.words),
             **_packed("topics", self.topics),
-            "known_columns": np.concatenate(
-                [np.zeros(0, dtype=np.intp)] + [self.known_words[word] for word in self.words]
-            ),
-            "known_lengths": np.array(lengths, dtype=np.int64),
+            "known_columns": self.known_columns,
+            "known_starts": self.known_starts,
             "pairs": self.pairs,
             "triples": self.triples,
             "idf": self.idf,
@@ -316,12 +313,15 @@ class TopicModel:
         model.vocabulary = {gram: j for j, gram in enumerate(model.singles)}
         model.words = _unpacked("words", arrays)
         model.word_ids = {word: i for i, word in enumerate(model.words)}
-        lengths = arrays["known_lengths"]
-        columns = arrays["known_columns"]
-        if len(lengths) != len(model.words) or int(lengths.sum()) != len(columns):
+        model.known_columns = columns = arrays["known_columns"]
+        model.known_starts = starts = arrays["known_starts"]
+        if (
+            len(starts) != len(model.words) + 1
+            or starts[0] != 0
+            or starts[-1] != len(columns)
+            or (np.diff(starts) < 0).any()
+        ):
             raise ValueError("the examples' words and their n-grams do not match")
-        pieces = np.split(columns, np.cumsum(lengths)[:-1])
-        model.known_words = dict(zip(model.words, pieces, strict=True))
         model.pairs, model.triples = arrays["pairs"], arrays["triples"]
         model.idf, model.example_scale = arrays["idf"], arrays["example_scale"]
         model.topics = tuple(_unpacked("topics", arrays))
@@ -411,10 +411,12 @@ class TopicModel:
         # The examples' words, each with its learned n-grams' columns found once: a text is mostly
         # such words, so scoring it is a dictionary lookup per word. Built from staff's examples
         # only; a texter's word that is not among them is split afresh and never kept.
-        self.known_words: dict[str, np.ndarray] = {}
-        for word, start, size in zip(words, starts.tolist(), sizes.tolist(), strict=True):
-            columns = column[letters[start : start + size]]
-            self.known_words[word] = columns[columns >= 0]
+        # Word i's columns are known_columns[known_starts[i]:known_starts[i + 1]]: one array,
+        # not one per word (25,000 small arrays took 3 MB more in every worker).
+        columns = column[letters]  # every word's n-grams, word after word, -1 if not learned
+        kept = columns >= 0
+        self.known_columns = columns[kept]
+        self.known_starts = _starts(np.repeat(np.arange(len(words)), sizes)[kept], len(words))
         columns = column[grams]
         keep = columns >= 0
         rows, columns, tf = rows[keep], columns[keep], tf[keep]
@@ -425,8 +427,7 @@ class TopicModel:
         # each (example, n-gram) once, the rows in order: no conversion. A row's columns are
         # not in order (the runs come after the words' n-grams), which neither scipy nor
         # liblinear needs: sorting them changes no weight.
-        starts = np.zeros(len(normal_texts) + 1, dtype=np.intp)
-        np.cumsum(np.bincount(rows, minlength=len(normal_texts)), out=starts[1:])
+        starts = _starts(rows, len(normal_texts))
         return csr_matrix((values, columns, starts), shape=(len(normal_texts), len(kept_numbers)))
 
     def _indices(self, grams: list[str]) -> np.ndarray:
@@ -440,26 +441,26 @@ class TopicModel:
         The vector scikit-learn's TfidfVectorizer would give features() of the text.
         """
         words = normal.split()[:MAX_WORDS]
-        known = self.known_words
-        parts = [known.get(word) for word in words]
+        ids = [self.word_ids.get(word, -1) for word in words]
+        columns, starts = self.known_columns, self.known_starts
         parts = [
-            self._indices(word_features(word)) if part is None else part
-            for word, part in zip(words, parts, strict=True)
+            self._indices(word_features(word)) if i < 0 else columns[starts[i] : starts[i + 1]]
+            for word, i in zip(words, ids, strict=True)
         ]
-        parts.append(self._runs_learned(words))
+        parts.append(self._runs_learned(np.array(ids, dtype=np.int64)))
         return self._weigh(*np.unique(np.concatenate(parts), return_counts=True))
 
-    def _runs_learned(self, words: list[str]) -> np.ndarray:
-        """Return the columns of the runs of words that were learned: those of runs(words).
+    def _runs_learned(self, ids: np.ndarray) -> np.ndarray:
+        """Return the columns of the runs of words that were learned: those of runs(words),
+        given the words' numbers (-1: a word no example has).
 
         Three words in a row were learned only if both their pairs were (an n-gram is learned
         when in MIN_DF examples, and each that has the three has the two), so the threes are
         looked up only there: most of a texter's pairs are not among the examples'.
         """
         pairs, width = self.pairs, len(self.words)
-        if len(words) < 2 or not len(pairs):
+        if len(ids) < 2 or not len(pairs):
             return np.zeros(0, dtype=np.intp)
-        ids = np.array([self.word_ids.get(word, -1) for word in words], dtype=np.int64)
         first, second = ids[:-1], ids[1:]
         codes = np.where((first >= 0) & (second >= 0), first * width + second, -1)
         at = np.minimum(np.searchsorted(pairs, codes), len(pairs) - 1)
@@ -610,6 +611,14 @@ class TopicModel:
             first, last = np.searchsorted(again, (start, end))
             similar[rows[again[first:last]]] += weight * (often[first:last] - 1.0)
         return similar * self.example_scale
+
+
+def _starts(owners: np.ndarray, count: int) -> np.ndarray:
+    """Return where each of `count` owners' items start, and the end of the last, given the
+    owner of each item, items in their owners' order (as a sparse matrix's row starts)."""
+    starts = np.zeros(count + 1, dtype=np.intp)
+    np.cumsum(np.bincount(owners, minlength=count), out=starts[1:])
+    return starts
 
 
 def _packed(name: str, strings) -> dict[str, np.ndarray]:
