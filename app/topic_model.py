@@ -316,7 +316,8 @@ class TopicModel:
         model.known_columns = columns = arrays["known_columns"]
         model.known_starts = starts = arrays["known_starts"]
         if (
-            len(starts) != len(model.words) + 1
+            starts.dtype.kind != "i"
+            or len(starts) != len(model.words) + 1
             or starts[0] != 0
             or starts[-1] != len(columns)
             or (np.diff(starts) < 0).any()
@@ -409,10 +410,11 @@ class TopicModel:
         # how rare each n-gram is among the examples, smoothed as scikit-learn does
         self.idf = np.log((1 + len(normal_texts)) / (1 + found_in[kept_numbers])) + 1.0
         # The examples' words, each with its learned n-grams' columns found once: a text is mostly
-        # such words, so scoring it is a dictionary lookup per word. Built from staff's examples
-        # only; a texter's word that is not among them is split afresh and never kept.
-        # Word i's columns are known_columns[known_starts[i]:known_starts[i + 1]]: one array,
-        # not one per word (25,000 small arrays took 3 MB more in every worker).
+        # such words, so scoring it is a dictionary lookup and a slice per word. Built from
+        # staff's examples only; a texter's word that is not among them is split afresh and never
+        # kept. Word i's columns are known_columns[known_starts[i]:known_starts[i + 1]]: one
+        # array, not one per word (25,000 small arrays, each its own allocation, kept about
+        # 20 MB more in every worker).
         columns = column[letters]  # every word's n-grams, word after word, -1 if not learned
         kept = columns >= 0
         self.known_columns = columns[kept]
