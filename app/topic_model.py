@@ -316,11 +316,11 @@ class TopicModel:
         model.known_columns = columns = arrays["known_columns"]
         model.known_starts = starts = arrays["known_starts"]
         if (
-            starts.dtype.kind != "i"
+            any(array.dtype.kind != "i" or array.ndim != 1 for array in (starts, columns))
             or len(starts) != len(model.words) + 1
             or starts[0] != 0
             or starts[-1] != len(columns)
-            or (np.diff(starts) < 0).any()
+            or (starts[1:] < starts[:-1]).any()  # not np.diff, which can overflow
         ):
             raise ValueError("the examples' words and their n-grams do not match")
         model.pairs, model.triples = arrays["pairs"], arrays["triples"]
@@ -413,8 +413,8 @@ class TopicModel:
         # such words, so scoring it is a dictionary lookup and a slice per word. Built from
         # staff's examples only; a texter's word that is not among them is split afresh and never
         # kept. Word i's columns are known_columns[known_starts[i]:known_starts[i + 1]]: one
-        # array, not one per word (25,000 small arrays, each its own allocation, kept about
-        # 20 MB more in every worker).
+        # array, not one per word (14,000 small arrays, each its own allocation when the model
+        # came back from the learner, kept about 20 MB more in each gunicorn worker).
         columns = column[letters]  # every word's n-grams, word after word, -1 if not learned
         kept = columns >= 0
         self.known_columns = columns[kept]

@@ -197,7 +197,15 @@ class Planted:
 
 @pytest.mark.parametrize(
     "damage",
-    ["garbage", "cut short", "arrays that do not fit", "a pickle", "a named pipe"],
+    [
+        "garbage",
+        "cut short",
+        "arrays that do not fit",
+        "words' starts out of order",
+        "words' columns in floats",
+        "a pickle",
+        "a named pipe",
+    ],
 )
 def test_a_kept_model_that_cannot_be_trusted_is_learned_again(
     damage, referrals_file, tmp_path, monkeypatch, caplog
@@ -218,6 +226,11 @@ def test_a_kept_model_that_cannot_be_trusted_is_learned_again(
             arrays = {key: found[key] for key in found.files}
         if damage == "a pickle":  # which would run code as it is read: never read
             arrays["bias"] = np.array([Planted(tmp_path / "planted")], dtype=object)
+        elif damage == "words' starts out of order":  # each word would read others' columns
+            starts = arrays["known_starts"]
+            starts[1], starts[2] = starts[2], starts[1] - 1
+        elif damage == "words' columns in floats":  # numbers, but no index: every text fails
+            arrays["known_columns"] = arrays["known_columns"].astype(np.float64)
         else:
             arrays["weights"] = arrays["weights"][:-1]
         np.savez(path, **arrays)
