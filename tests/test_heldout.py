@@ -16,10 +16,10 @@ from conftest import SHIPPED
 TABLES = SHIPPED.parent.parent / "tests"
 HELD_OUT = TABLES / "heldout.tsv"
 PHRASINGS = TABLES / "phrasings.tsv"  # the first turn's table, which its keywords were tuned on
-RECALL_FLOOR = 0.85  # lowest today: abuse, 95.0 %
-PRECISION_FLOOR = 0.78  # lowest today: abuse, 82.6 % (docs/matching.md says why)
-EVERYDAY_FLOOR = 0.93  # today 96.1 %
-EXACT_FLOOR = 0.84  # today 90.2 %
+RECALL_FLOOR = 0.85  # lowest today: abuse, 93.8 %
+PRECISION_FLOOR = 0.78  # lowest today: abuse, 81.5 % (docs/matching.md says why)
+EVERYDAY_FLOOR = 0.93  # today 96.7 %
+EXACT_FLOOR = 0.84  # today 89.7 %
 
 
 @pytest.fixture(scope="module")
@@ -57,5 +57,5 @@ def test_most_texts_get_exactly_their_topics_in_their_language(report):
 
 def test_the_older_phrasing_table_still_holds(shipped):
     report = evaluate(shipped[0], read_table(PHRASINGS), shipped[1])
-    assert report.exact >= 0.79 * report.texts  # today 89.1 %
+    assert report.exact >= 0.79 * report.texts  # today 88.4 %
     assert report.everyday_precision >= 0.90  # today 97.0 %
