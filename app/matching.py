@@ -358,8 +358,10 @@ class Index:
 
         keys = self._keys_of_words(tokens)
         checks = 0
+        # in sorted order, not a set's: which keyword a topic is named by (and its language,
+        # which votes for the reply's) must not change with the process's hash seed
         for start, first in enumerate(keys):
-            for key in first:
+            for key in sorted(first):
                 for phrase in self.single.get(key, ()):
                     seen(phrase, start, start + 1)
                 seconds = self.by_pair.get(key)
@@ -368,7 +370,7 @@ class Index:
                 # the words that may come second: the next, or the one after a gap
                 at = start + 1
                 nearby = set().union(*keys[at : at + MAX_GAP + 1])
-                for second in nearby & seconds.keys():
+                for second in sorted(nearby & seconds.keys()):
                     for phrase in seconds[second]:
                         checks += 1
                         if checks > MAX_PHRASE_CHECKS:

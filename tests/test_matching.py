@@ -4,7 +4,10 @@ How well the whole matcher does on texts nobody tuned it for is tests/test_heldo
 """
 
 import gc
+import os
 import pickle
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -44,6 +47,34 @@ def index():
     built = build_index(directory)
     assert built.model is None
     return built
+
+
+def test_a_texts_keyword_is_named_alike_whatever_the_hash_seed(tmp_path):
+    """Each worker is a process with its own hash seed: a text's keyword, and its language (a
+    vote for the reply's), must not depend on the order of a set."""
+    data = yaml.safe_load(fixture_text())
+    data.pop("everyday")
+    for topic in data["topics"]:
+        topic.pop("examples", None)
+    path = tmp_path / "keywords.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    code = (
+        "import sys; from app.matching import build_index, normalize; "
+        "from app.validation import load_file; index = build_index(load_file(sys.argv[1])); "
+        "print([index.keywords_in(normalize(text).split()) for text in sys.argv[2:]])"
+    )
+    texts = ["i feel so alone tonight", "we ran away from home", "me corrieron de la casa"]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(path), *texts],
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        )
+        for seed in range(6)  # two orders of a pair of keys: all six alike by chance 1 in 32
+    ]
+    answers = {run.communicate(timeout=120)[0] for run in runs}
+    assert len(answers) == 1, answers
+    assert b"'counselling'" in answers.pop()
 
 
 @pytest.fixture(scope="module")
