@@ -104,23 +104,21 @@ def pre_fork(server, worker):
         server.log.exception("could not refresh the referral directory before a fork")
 
 
-def _find_malloc_trim():
-    """Return glibc's malloc_trim, or None where the C library has none (musl, macOS).
-
-    glibc keeps the memory a program frees for reuse, and a forked worker holds every page its
-    master holds. The master frees about 20 MB after reading and checking the file, and more
-    after taking the model from the learner: malloc_trim(0) gives back what is free anywhere
-    in the heap, not only at its top (4 MB less in each worker for the shipped file).
-    """
+def _glibc(name: str, *argtypes):
+    """Return the C library's function `name`, or None where it has none (musl, macOS)."""
     try:
-        trim = ctypes.CDLL(None).malloc_trim  # the C library this process already uses
+        function = getattr(ctypes.CDLL(None), name)  # the C library this process already uses
     except (OSError, AttributeError):
         return None
-    trim.argtypes = [ctypes.c_size_t]
-    return trim
+    function.argtypes = list(argtypes)
+    return function
 
 
-_malloc_trim = _find_malloc_trim()
+# glibc keeps the memory a program frees for reuse, and a forked worker holds every page its
+# master holds. The master frees about 20 MB after reading and checking the file, and more after
+# taking the model from the learner: malloc_trim(0) gives back what is free anywhere in the heap,
+# not only at its top (4 MB less in each worker for the shipped file).
+_malloc_trim = _glibc("malloc_trim", ctypes.c_size_t)
 
 M_ARENA_MAX = -8  # mallopt's parameter number for it, in glibc's malloc.h
 
@@ -135,12 +133,9 @@ def _one_malloc_arena() -> None:
     from greenlets on one thread, so no two threads wait on the one arena. Called as the master
     reads this file, before it starts a thread; without glibc's mallopt (musl, macOS), a no-op.
     """
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    mallopt(M_ARENA_MAX, 1)
+    mallopt = _glibc("mallopt", ctypes.c_int, ctypes.c_int)
+    if mallopt is not None:
+        mallopt(M_ARENA_MAX, 1)
 
 
 _one_malloc_arena()
